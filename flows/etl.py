@@ -1,0 +1,117 @@
+"""The ETL flow: discover → read and extract (parallel tasks) → stage → load → dbt build → docs.
+
+All logic lives in `warehouse`; this module only wires it into Prefect tasks.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+from prefect import flow, task, unmapped
+from prefect.artifacts import create_markdown_artifact
+from prefect.task_runners import TaskRunner
+from prefect_dbt import PrefectDbtRunner, PrefectDbtSettings
+
+from warehouse import config, pipeline
+from warehouse.config import DBT_PROJECT_DIR
+from warehouse.frames import Staged
+from warehouse.load import RunRecord, known_documents, load_frames, open_for_update
+from warehouse.pipeline import Extracted, Known, RunSummary
+from warehouse.transform import dbt_target, docs_site
+
+
+@task(name="extract-batch", retries=2, retry_delay_seconds=1)
+def extract_batch(paths: list[Path], root: Path, max_bytes: int, known: Known) -> list[Extracted]:
+    return pipeline.process_batch(paths, root, max_bytes, known)
+
+
+@task(name="load-raw")
+def load_raw(work: Path, staged: Staged, run: RunRecord, replace_docs: set[str]) -> dict[str, int]:
+    with duckdb.connect(str(work)) as con:
+        load_frames(con, staged, run, replace_docs)
+        return pipeline.count_facts_by_domain(con)
+
+
+def _dbt(work: Path, args: list[str]) -> None:
+    settings = PrefectDbtSettings(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+    with dbt_target(work):
+        PrefectDbtRunner(settings=settings, raise_on_failure=True).invoke(args)
+
+
+@task(name="dbt-build")
+def dbt_build(work: Path) -> None:
+    _dbt(work, ["build"])
+
+
+@task(name="dbt-docs")
+def dbt_docs(work: Path) -> None:
+    _dbt(work, ["docs", "generate", "--static"])
+
+
+@flow(name="fazhi-etl", log_prints=True)
+def etl(
+    input_dir: str | None = None,
+    db: str | None = None,
+    batch_size: int = 64,
+    wait: bool = False,
+    docs: bool = True,
+) -> RunSummary:
+    """Ingest every report under `input_dir` into the DuckDB warehouse at `db`."""
+    root = Path(input_dir or config.SEEDS_DIR).resolve()
+    db_path = config.db_path(db)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    run_id, timings = pipeline.new_run_id(), {}
+    clock = time.perf_counter()
+
+    known = known_documents(db_path)
+    work_plan = pipeline.plan(root, batch_size)
+    futures = extract_batch.map(
+        work_plan.batches, root=unmapped(root), max_bytes=unmapped(config.max_bytes()),
+        known=unmapped(known),
+    )
+    results = [r for f in futures for r in f.result()]
+    timings["extract"], clock = time.perf_counter() - clock, time.perf_counter()
+
+    with open_for_update(db_path, wait=wait) as work:
+        staged, replace_docs = pipeline.stage(results, work_plan.skipped, known, run_id)
+        run = RunRecord.start(run_id, root, work_plan.files, staged)
+        by_domain = load_raw(work, staged, run, replace_docs)
+        timings["load"], clock = time.perf_counter() - clock, time.perf_counter()
+        dbt_build(work)
+        timings["dbt_build"], clock = time.perf_counter() - clock, time.perf_counter()
+        if docs:
+            dbt_docs(work)
+            timings["dbt_docs"] = time.perf_counter() - clock
+
+    summary = pipeline.summarise(run_id, root, db_path, results, work_plan.skipped, by_domain)
+    summary.stage_seconds = timings
+    summary.docs_site = str(docs_site()) if docs else None
+    create_markdown_artifact(markdown=summary.to_markdown(), key="fazhi-run-summary")
+    return summary
+
+
+def run_etl(
+    input_dir: str | None = None,
+    db: str | None = None,
+    workers: int | None = None,
+    dask_address: str | None = None,
+    **kwargs: object,
+) -> RunSummary:
+    """Run the flow with the task runner asked for: threads, a local Dask cluster, or a remote one."""
+    runner = _task_runner(workers, dask_address)
+    flow_fn = etl.with_options(task_runner=runner) if runner else etl
+    return flow_fn(input_dir=input_dir, db=db, **kwargs)
+
+
+def _task_runner(workers: int | None, dask_address: str | None) -> TaskRunner | None:
+    if dask_address is None and workers is None:
+        return None
+    from prefect_dask import DaskTaskRunner
+
+    if dask_address:
+        return DaskTaskRunner(address=dask_address)
+    return DaskTaskRunner(
+        cluster_kwargs={"n_workers": workers, "processes": True, "dashboard_address": None}
+    )

@@ -1,0 +1,249 @@
+"""The `fazhi` command line: run the ETL, extract, evaluate, review, and open the warehouse."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from warehouse import config
+
+# Quiet, offline-friendly defaults for the libraries the commands load.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+
+app = typer.Typer(
+    help="fazhi: figures from China's rule-of-law government reports, as a DuckDB warehouse.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+console = Console()
+err = Console(stderr=True)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
+
+
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+    table = "table"
+
+
+Paths = Annotated[list[Path], typer.Argument(help="Report files or directories.", exists=True)]
+
+
+@app.command()
+def run(
+    input_dir: Annotated[
+        Path, typer.Option("--input", help="Directory of raw reports.", file_okay=False)
+    ] = config.SEEDS_DIR,
+    db: Annotated[Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")] = None,
+    wait: Annotated[bool, typer.Option(help="Wait for a running update instead of exiting.")] = False,
+    docs: Annotated[bool, typer.Option(help="Generate the dbt docs site.")] = True,
+    batch_size: Annotated[int, typer.Option(help="Reports per extraction task.", min=1)] = 64,
+    workers: Annotated[
+        int | None, typer.Option(help="Start a local Dask cluster with N worker processes.")
+    ] = None,
+    dask: Annotated[
+        str | None, typer.Option(help="Run extraction on the Dask scheduler at ADDRESS.")
+    ] = None,
+) -> None:
+    """Run the ETL flow on a directory of reports into a DuckDB warehouse.
+
+    Example: `fazhi run --input seeds/ --db data/fazhi.duckdb`
+    """
+    from flows.etl import run_etl
+    from warehouse.load import WarehouseBusy
+
+    if not input_dir.is_dir():
+        err.print(f"[red]{input_dir}: not a directory[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        summary = run_etl(
+            input_dir=str(input_dir), db=str(db) if db else None, workers=workers,
+            dask_address=dask, wait=wait, docs=docs, batch_size=batch_size,
+        )
+    except WarehouseBusy as exc:
+        err.print(f"[yellow]{exc}[/yellow]")
+        raise typer.Exit(EXIT_BUSY) from exc
+    from warehouse.summary import print_summary
+
+    print_summary(console, summary)
+
+
+@app.command()
+def extract(
+    paths: Paths,
+    output: Annotated[OutputFormat, typer.Option("--format", help="jsonl or table.")] = (
+        OutputFormat.table
+    ),
+    reports: Annotated[bool, typer.Option("--reports", help="Print report attributes.")] = False,
+) -> None:
+    """Extract facts (or, with --reports, report attributes) from report files.
+
+    Example: `fazhi extract seeds/*.txt --format jsonl`
+    """
+    from warehouse.pipeline import extract_document, iter_input_files
+    from warehouse.sources import read_document
+
+    failed = False
+    rows: list[dict[str, object]] = []
+    for path, root in iter_input_files(paths):
+        document = read_document(path, root, config.max_bytes())
+        if document.status != "loaded" or document.text is None:
+            err.print(f"[red]{path}: {document.status}: {document.error}[/red]")
+            failed = True
+            continue
+        report, facts = extract_document(document.text, document.doc)
+        rows += [report.to_dict()] if reports else [f.to_dict() for f in facts]
+    _print_rows(rows, output)
+    raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _print_rows(rows: list[dict[str, object]], output: OutputFormat) -> None:
+    if output is OutputFormat.jsonl:
+        for row in rows:
+            sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+        return
+    if not rows:
+        console.print("no rows")
+        return
+    table = Table(*rows[0].keys(), show_lines=False)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row.values()))
+    console.print(table)
+
+
+@app.command(name="eval")
+def evaluate(
+    paths: Paths,
+    gold: Annotated[Path, typer.Option(help="Gold directory: facts.jsonl (+ reports.csv).")],
+    errors: Annotated[bool, typer.Option("--errors", help="List false positives/negatives.")] = False,
+    min_f1: Annotated[float | None, typer.Option(help="Exit 1 when fact F1 is below.")] = None,
+) -> None:
+    """Precision, recall and F1 per metric against a gold directory.
+
+    Example: `fazhi eval --gold tests/gold seeds/`
+    """
+    from warehouse.evaluate import read_gold
+    from warehouse.pipeline import extract_document, iter_input_files
+    from warehouse.sources import read_document
+    from warehouse.summary import print_fact_score, print_report_score
+
+    gold_facts, gold_reports = read_gold(gold)
+    facts: list[dict[str, object]] = []
+    reports: list[dict[str, object]] = []
+    for path, root in iter_input_files(paths):
+        document = read_document(path, root, config.max_bytes())
+        if document.text is None:
+            err.print(f"[red]{path}: {document.status}: {document.error}[/red]")
+            continue
+        report, found = extract_document(document.text, document.doc)
+        reports.append(report.to_dict())
+        facts += [f.to_dict() for f in found]
+    docs = {str(r["doc"]).split("/")[-1] for r in reports}
+    score = print_fact_score(console, gold_facts, facts, docs, errors)
+    if gold_reports:
+        print_report_score(console, [g for g in gold_reports if g["doc"] in docs], reports)
+    if min_f1 is not None and score < min_f1:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def review(
+    paths: Paths,
+    out: Annotated[Path, typer.Option(help="Output directory for the HTML pages.")] = Path(
+        "out/review"
+    ),
+) -> None:
+    """Write a static HTML audit page per report, every extracted fact highlighted.
+
+    Example: `fazhi review seeds/ --out out/review` then open out/review/index.html
+    """
+    from warehouse.pipeline import extract_document, iter_input_files
+    from warehouse.review import write_reviews
+    from warehouse.sources import read_document
+
+    items = []
+    for path, root in iter_input_files(paths):
+        document = read_document(path, root, config.max_bytes())
+        if document.text is None:
+            err.print(f"[red]{path}: {document.status}: {document.error}[/red]")
+            continue
+        report, facts = extract_document(document.text, document.doc)
+        items.append((document.text, report, facts))
+    written = write_reviews(items, out)
+    console.print(f"wrote {len(written)} pages; open {out / 'index.html'}")
+
+
+@app.command()
+def sql(
+    db: Annotated[Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")] = None,
+    query: Annotated[str | None, typer.Option("--query", "-q", help="Run one query and exit.")] = None,
+) -> None:
+    """Query the warehouse read-only (one query with -q, else an interactive prompt).
+
+    Example: `fazhi sql -q "select * from marts.rpt_metric_yoy limit 5"`
+    """
+    import duckdb
+
+    path = config.db_path(db)
+    if not path.exists():
+        err.print(f"[red]{path}: no warehouse yet; run `fazhi run` first[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    with duckdb.connect(str(path), read_only=True) as con:
+        if query:
+            con.sql(query).show(max_rows=200)
+            return
+        console.print(f"{path} (read-only). End a statement with ; and quit with Ctrl-D.")
+        _repl(con)
+
+
+def _repl(con: object) -> None:
+    import duckdb
+
+    buffer = ""
+    while True:
+        try:
+            line = input("fazhi> " if not buffer else "  ...> ")
+        except EOFError:
+            return
+        buffer += line + "\n"
+        if buffer.strip().endswith(";"):
+            try:
+                con.sql(buffer).show(max_rows=200)  # type: ignore[attr-defined]
+            except duckdb.Error as exc:
+                err.print(f"[red]{exc}[/red]")
+            buffer = ""
+
+
+@app.command()
+def docs(
+    db: Annotated[Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")] = None,
+) -> None:
+    """Regenerate the dbt docs site for an existing warehouse and print where it is.
+
+    Example: `fazhi docs` then open dbt_project/target/index.html
+    """
+    from warehouse.load import open_for_update
+    from warehouse.transform import docs_site, run_dbt, static_docs_site
+
+    path = config.db_path(db)
+    if not path.exists():
+        err.print(f"[red]{path}: no warehouse yet; run `fazhi run` first[/red]")
+        raise typer.Exit(EXIT_USAGE)
+    with open_for_update(path, wait=True) as work:
+        run_dbt(["docs", "generate", "--static"], work)
+    console.print(f"docs site: {docs_site()}\nsingle page: {static_docs_site()}")
+    console.print("serve it with: cd dbt_project && ../.venv/bin/dbt docs serve --profiles-dir .")
+
+
+if __name__ == "__main__":
+    app()
