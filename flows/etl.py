@@ -13,11 +13,11 @@ from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import TaskRunner
 from prefect_dbt import PrefectDbtRunner, PrefectDbtSettings
+from warehouse.frames import Staged
+from warehouse.load import RunRecord, known_documents, load_frames, open_for_update
 
 from warehouse import config, pipeline
 from warehouse.config import DBT_PROJECT_DIR
-from warehouse.frames import Staged
-from warehouse.load import RunRecord, known_documents, load_frames, open_for_update
 from warehouse.pipeline import Extracted, Known, RunSummary
 from warehouse.transform import dbt_target, docs_site
 
@@ -68,7 +68,9 @@ def etl(
     known = known_documents(db_path)
     work_plan = pipeline.plan(root, batch_size)
     futures = extract_batch.map(
-        work_plan.batches, root=unmapped(root), max_bytes=unmapped(config.max_bytes()),
+        work_plan.batches,
+        root=unmapped(root),
+        max_bytes=unmapped(config.max_bytes()),
         known=unmapped(known),
     )
     results = [r for f in futures for r in f.result()]
@@ -99,7 +101,7 @@ def run_etl(
     dask_address: str | None = None,
     **kwargs: object,
 ) -> RunSummary:
-    """Run the flow with the task runner asked for: threads, a local Dask cluster, or a remote one."""
+    """Run the flow on threads (default), a local Dask cluster, or a remote Dask scheduler."""
     runner = _task_runner(workers, dask_address)
     flow_fn = etl.with_options(task_runner=runner) if runner else etl
     return flow_fn(input_dir=input_dir, db=db, **kwargs)

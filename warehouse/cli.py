@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -31,7 +31,7 @@ err = Console(stderr=True)
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_BUSY = 0, 1, 2, 3
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     jsonl = "jsonl"
     table = "table"
 
@@ -44,8 +44,12 @@ def run(
     input_dir: Annotated[
         Path, typer.Option("--input", help="Directory of raw reports.", file_okay=False)
     ] = config.SEEDS_DIR,
-    db: Annotated[Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")] = None,
-    wait: Annotated[bool, typer.Option(help="Wait for a running update instead of exiting.")] = False,
+    db: Annotated[
+        Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")
+    ] = None,
+    wait: Annotated[
+        bool, typer.Option(help="Wait for a running update instead of exiting.")
+    ] = False,
     docs: Annotated[bool, typer.Option(help="Generate the dbt docs site.")] = True,
     batch_size: Annotated[int, typer.Option(help="Reports per extraction task.", min=1)] = 64,
     workers: Annotated[
@@ -67,8 +71,13 @@ def run(
         raise typer.Exit(EXIT_USAGE)
     try:
         summary = run_etl(
-            input_dir=str(input_dir), db=str(db) if db else None, workers=workers,
-            dask_address=dask, wait=wait, docs=docs, batch_size=batch_size,
+            input_dir=str(input_dir),
+            db=str(db) if db else None,
+            workers=workers,
+            dask_address=dask,
+            wait=wait,
+            docs=docs,
+            batch_size=batch_size,
         )
     except WarehouseBusy as exc:
         err.print(f"[yellow]{exc}[/yellow]")
@@ -125,7 +134,9 @@ def _print_rows(rows: list[dict[str, object]], output: OutputFormat) -> None:
 def evaluate(
     paths: Paths,
     gold: Annotated[Path, typer.Option(help="Gold directory: facts.jsonl (+ reports.csv).")],
-    errors: Annotated[bool, typer.Option("--errors", help="List false positives/negatives.")] = False,
+    errors: Annotated[
+        bool, typer.Option("--errors", help="List false positives/negatives.")
+    ] = False,
     min_f1: Annotated[float | None, typer.Option(help="Exit 1 when fact F1 is below.")] = None,
 ) -> None:
     """Precision, recall and F1 per metric against a gold directory.
@@ -185,8 +196,12 @@ def review(
 
 @app.command()
 def sql(
-    db: Annotated[Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")] = None,
-    query: Annotated[str | None, typer.Option("--query", "-q", help="Run one query and exit.")] = None,
+    db: Annotated[
+        Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")
+    ] = None,
+    query: Annotated[
+        str | None, typer.Option("--query", "-q", help="Run one query and exit.")
+    ] = None,
 ) -> None:
     """Query the warehouse read-only (one query with -q, else an interactive prompt).
 
@@ -226,7 +241,9 @@ def _repl(con: object) -> None:
 
 @app.command()
 def docs(
-    db: Annotated[Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")] = None,
+    db: Annotated[
+        Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")
+    ] = None,
 ) -> None:
     """Regenerate the dbt docs site for an existing warehouse and print where it is.
 
@@ -243,6 +260,30 @@ def docs(
         run_dbt(["docs", "generate", "--static"], work)
     console.print(f"docs site: {docs_site()}\nsingle page: {static_docs_site()}")
     console.print("serve it with: cd dbt_project && ../.venv/bin/dbt docs serve --profiles-dir .")
+
+
+@app.command()
+def serve(
+    cron: Annotated[str, typer.Option(help="Cron schedule (server's timezone).")] = "0 2 * * *",
+    input_dir: Annotated[
+        Path, typer.Option("--input", help="Directory the scrapers fill.", file_okay=False)
+    ] = config.SEEDS_DIR,
+    db: Annotated[
+        Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port of the local Prefect server.")] = 4200,
+) -> None:
+    """Serve the ETL flow on a schedule, with a local Prefect server on 127.0.0.1.
+
+    Uses $PREFECT_API_URL when set. Example: `fazhi serve --cron "0 2 * * *" --input /data/reports`
+    then watch runs at http://127.0.0.1:4200
+    """
+    from flows.deploy import build_deployment
+    from flows.deploy import serve as serve_deployment
+
+    deployment = build_deployment(input_dir, config.db_path(db), cron=cron)
+    console.print(f"serving {deployment.name} on '{cron}'; UI at http://127.0.0.1:{port}")
+    serve_deployment(deployment, port)
 
 
 if __name__ == "__main__":
