@@ -263,6 +263,31 @@ def docs(
 
 
 @app.command()
+def bench(
+    docs: Annotated[
+        int, typer.Option("--docs", help="Synthetic reports to generate.", min=1)
+    ] = 1000,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1)] = 2,
+    full: Annotated[bool, typer.Option(help="Also time full and incremental runs.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Benchmark extraction (MB/s, ratio to a bare number scan) and full/incremental runs.
+
+    Example: `fazhi bench --docs 10000 --workers 2 --json`
+    """
+    from warehouse.bench import run_bench
+
+    result = run_bench(docs, workers, full)
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
+        return
+    table = Table("measure", "value")
+    for key, value in result.to_dict().items():
+        table.add_row(key, str(value))
+    console.print(table)
+
+
+@app.command()
 def serve(
     cron: Annotated[str, typer.Option(help="Cron schedule (server's timezone).")] = "0 2 * * *",
     input_dir: Annotated[

@@ -18,11 +18,28 @@ LEVELS = ("province", "city", "county", "district", "street", "town", "departmen
 DOCUMENT_STATUSES = ("loaded", "rejected", "duplicate", "skipped")
 
 FACT_FIELDS = (
-    "doc", "metric", "breakdown", "value", "unit", "qualifier", "period", "evidence", "start", "end",
+    "doc",
+    "metric",
+    "breakdown",
+    "value",
+    "unit",
+    "qualifier",
+    "period",
+    "evidence",
+    "start",
+    "end",
 )
 REPORT_FIELDS = (
-    "doc", "title", "jurisdiction", "parent", "province", "level", "report_year",
-    "published_on", "publisher", "masked",
+    "doc",
+    "title",
+    "jurisdiction",
+    "parent",
+    "province",
+    "level",
+    "report_year",
+    "published_on",
+    "publisher",
+    "masked",
 )
 
 

@@ -18,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 SCORED_REPORT_FIELDS = (
-    "jurisdiction", "parent", "province", "level", "report_year", "published_on", "masked",
+    "jurisdiction",
+    "parent",
+    "province",
+    "level",
+    "report_year",
+    "published_on",
+    "masked",
 )
 
 FactKey = tuple[Any, ...]
@@ -75,7 +81,11 @@ def _value_key(value: Any) -> float | None:
 
 
 def fact_key(fact: Mapping[str, Any], loose: bool = False) -> FactKey:
-    base = (str(fact.get("doc", "")).split("/")[-1], fact.get("metric"), _value_key(fact.get("value")))
+    base = (
+        str(fact.get("doc", "")).split("/")[-1],
+        fact.get("metric"),
+        _value_key(fact.get("value")),
+    )
     if loose or fact.get("metric") == "stated_change":
         return base
     return (*base, fact.get("breakdown") or "total")
@@ -166,7 +176,9 @@ def read_gold(gold_dir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]
     facts_path = gold_dir / "facts.jsonl"
     if not facts_path.is_file():
         raise FileNotFoundError(f"{facts_path}: no gold facts file")
-    facts = [json.loads(line) for line in facts_path.read_text("utf-8").splitlines() if line.strip()]
+    facts = [
+        json.loads(line) for line in facts_path.read_text("utf-8").splitlines() if line.strip()
+    ]
     reports_path = gold_dir / "reports.csv"
     reports: list[dict[str, Any]] = []
     if reports_path.is_file():

@@ -55,8 +55,13 @@ def print_fact_score(
     table = Table("metric", "tp", "fp", "fn", "precision", "recall", "f1")
     for metric, prf in score.per_metric.items():
         table.add_row(
-            metric, str(prf.tp), str(prf.fp), str(prf.fn),
-            f"{prf.precision:.3f}", f"{prf.recall:.3f}", f"{prf.f1:.3f}",
+            metric,
+            str(prf.tp),
+            str(prf.fp),
+            str(prf.fn),
+            f"{prf.precision:.3f}",
+            f"{prf.recall:.3f}",
+            f"{prf.f1:.3f}",
         )
     console.print(table)
     if score.qualifier_accuracy is not None:
@@ -68,14 +73,17 @@ def print_fact_score(
         for label, rows in (("FP", score.false_positives), ("FN", score.false_negatives)):
             for row in rows:
                 console.print(
-                    label, row.get("doc"), row.get("metric"), row.get("breakdown"),
-                    row.get("value"), row.get("evidence"), markup=False,
+                    label,
+                    row.get("doc"),
+                    row.get("metric"),
+                    row.get("breakdown"),
+                    row.get("value"),
+                    row.get("evidence"),
+                    markup=False,
                 )
     console.print(f"loose f1 {score.loose.f1:.3f}")
     micro = score.micro
-    console.print(
-        f"precision {micro.precision:.3f} recall {micro.recall:.3f} f1 {micro.f1:.3f}"
-    )
+    console.print(f"precision {micro.precision:.3f} recall {micro.recall:.3f} f1 {micro.f1:.3f}")
     return micro.f1
 
 

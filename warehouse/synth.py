@@ -14,10 +14,18 @@ from pathlib import Path
 from warehouse.config import SEEDS_DIR
 
 PLACES = (
-    ("江苏省", "苏州市", "姑苏区"), ("浙江省", "杭州市", "西湖区"), ("广东省", "广州市", "天河区"),
-    ("四川省", "成都市", "武侯区"), ("山东省", "青岛市", "黄岛区"), ("湖北省", "武汉市", "江汉区"),
-    ("河南省", "洛阳市", "偃师区"), ("辽宁省", "铁岭市", "调兵山市"), ("福建省", "厦门市", "思明区"),
-    ("陕西省", "西安市", "雁塔区"), ("云南省", "昆明市", "五华区"), ("湖南省", "长沙市", "岳麓区"),
+    ("江苏省", "苏州市", "姑苏区"),
+    ("浙江省", "杭州市", "西湖区"),
+    ("广东省", "广州市", "天河区"),
+    ("四川省", "成都市", "武侯区"),
+    ("山东省", "青岛市", "黄岛区"),
+    ("湖北省", "武汉市", "江汉区"),
+    ("河南省", "洛阳市", "偃师区"),
+    ("辽宁省", "铁岭市", "调兵山市"),
+    ("福建省", "厦门市", "思明区"),
+    ("陕西省", "西安市", "雁塔区"),
+    ("云南省", "昆明市", "五华区"),
+    ("湖南省", "长沙市", "岳麓区"),
 )
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 YEAR = re.compile(r"20[12]\d(?=年)")
@@ -42,7 +50,7 @@ def _vary_numbers(paragraph: str, rng: random.Random) -> str:
 
 
 def synthetic_report(index: int, paragraphs: list[str], rng: random.Random) -> str:
-    province, city, district = PLACES[index % len(PLACES)]
+    _, city, district = PLACES[index % len(PLACES)]
     year = 2016 + index % 9
     body = [_vary_numbers(p, rng) for p in rng.sample(paragraphs, k=min(len(paragraphs), 24))]
     text = "\n".join(
