@@ -6,6 +6,7 @@ All logic lives in `warehouse`; this module only wires it into Prefect tasks.
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -62,7 +63,7 @@ def etl(
     root = Path(input_dir or config.SEEDS_DIR).resolve()
     db_path = config.db_path(db)
     db_path.parent.mkdir(parents=True, exist_ok=True)
-    run_id, timings = pipeline.new_run_id(), {}
+    run_id, started_at, timings = pipeline.new_run_id(), datetime.now(UTC), {}
     clock = time.perf_counter()
 
     known = known_documents(db_path)
@@ -73,12 +74,12 @@ def etl(
         max_bytes=unmapped(config.max_bytes()),
         known=unmapped(known),
     )
-    results = [r for f in futures for r in f.result()]
+    results = pipeline.resolve_duplicates([r for f in futures for r in f.result()], known)
     timings["extract"], clock = time.perf_counter() - clock, time.perf_counter()
 
     with open_for_update(db_path, wait=wait) as work:
-        staged, replace_docs = pipeline.stage(results, work_plan.skipped, known, run_id)
-        run = RunRecord.start(run_id, root, work_plan.files, staged)
+        staged, replace_docs = pipeline.stage(results, run_id)
+        run = RunRecord.from_staged(run_id, started_at, str(root), staged)
         by_domain = load_raw(work, staged, run, replace_docs)
         timings["load"], clock = time.perf_counter() - clock, time.perf_counter()
         dbt_build(work)
@@ -87,7 +88,7 @@ def etl(
             dbt_docs(work)
             timings["dbt_docs"] = time.perf_counter() - clock
 
-    summary = pipeline.summarise(run_id, root, db_path, results, work_plan.skipped, by_domain)
+    summary = pipeline.summarise(run_id, root, db_path, results, by_domain)
     summary.stage_seconds = timings
     summary.docs_site = str(docs_site()) if docs else None
     create_markdown_artifact(markdown=summary.to_markdown(), key="fazhi-run-summary")

@@ -19,9 +19,10 @@ from warehouse.catalog import catalog_frame
 from warehouse.contract import Fact, Report
 from warehouse.extract import EXTRACTOR_VERSION, extract_facts
 from warehouse.frames import Staged, documents_frame, facts_frame, reports_frame, validate
+from warehouse.load import loaded_hashes
 from warehouse.sources import SourceDocument, discover, mark_duplicates, read_document
 
-Known = Mapping[str, tuple[str, str, str]]
+Known = Mapping[str, tuple[str | None, str, str]]
 """doc → (sha256, extractor_version, status) of what the warehouse already holds."""
 
 
@@ -38,15 +39,14 @@ class Extracted:
 
 @dataclass
 class Plan:
-    """What a run will read: batches of file paths, plus entries skipped at discovery."""
+    """What a run will read: every entry under the input directory, in batches."""
 
     root: Path
     batches: list[list[Path]]
-    skipped: list[SourceDocument]
 
     @property
     def files(self) -> int:
-        return sum(len(b) for b in self.batches) + len(self.skipped)
+        return sum(len(b) for b in self.batches)
 
 
 @dataclass
@@ -111,15 +111,9 @@ def plan(root: Path, batch_size: int = 64) -> Plan:
     """Discover the input files under `root` and cut them into batches for parallel work."""
     if not root.is_dir():
         raise NotADirectoryError(f"{root}: input is not a directory")
-    paths: list[Path] = []
-    skipped: list[SourceDocument] = []
-    for entry in discover(root):
-        if isinstance(entry, SourceDocument):
-            skipped.append(entry)
-        else:
-            paths.append(entry)
+    paths = list(discover(root))
     batches = [paths[i : i + batch_size] for i in range(0, len(paths), batch_size)]
-    return Plan(root=root, batches=batches, skipped=skipped)
+    return Plan(root=root, batches=batches)
 
 
 def extract_document(text: str, doc: str) -> tuple[Report, list[Fact]]:
@@ -150,9 +144,9 @@ def process_batch(
     return [process_path(p, root, max_bytes, known) for p in paths]
 
 
-def _resolve_duplicates(results: list[Extracted], known: Known) -> list[Extracted]:
-    known_hashes = {sha: doc for doc, (sha, _, status) in known.items() if status == "loaded"}
-    marked = mark_duplicates([r.document for r in results], known_hashes)
+def resolve_duplicates(results: list[Extracted], known: Known) -> list[Extracted]:
+    """Byte-identical files become duplicates of the first (or of the warehouse's copy)."""
+    marked = mark_duplicates([r.document for r in results], loaded_hashes(known))
     out = []
     for result, document in zip(results, marked, strict=True):
         if document.status == "duplicate":
@@ -162,18 +156,14 @@ def _resolve_duplicates(results: list[Extracted], known: Known) -> list[Extracte
 
 
 def stage(
-    results: Iterable[Extracted],
-    skipped: Iterable[SourceDocument],
-    known: Known,
-    run_id: str,
-    now: datetime | None = None,
+    resolved: Sequence[Extracted], run_id: str, now: datetime | None = None
 ) -> tuple[Staged, set[str]]:
     """Validated frames for the loader, and the docs whose reports and facts are replaced.
 
-    Docs whose content and extractor version are unchanged (cache hits) keep their rows.
+    `resolved` has been through `resolve_duplicates`. Docs whose content and extractor
+    version are unchanged (cache hits) keep their rows.
     """
-    resolved = _resolve_duplicates(list(results), known)
-    documents = [r.document for r in resolved] + list(skipped)
+    documents = [r.document for r in resolved]
     fresh = [r for r in resolved if r.report is not None]
     staged = Staged(
         documents=documents_frame(documents, run_id, EXTRACTOR_VERSION, now or datetime.now(UTC)),
@@ -190,21 +180,20 @@ def summarise(
     root: Path,
     db: Path,
     results: Sequence[Extracted],
-    skipped: Sequence[SourceDocument],
     warehouse_facts: dict[str, int],
 ) -> RunSummary:
-    """What a run read and what the warehouse now holds (`warehouse_facts` per domain)."""
+    """What a run read (`results` after `resolve_duplicates`) and what the warehouse now holds (`warehouse_facts` per domain)."""
     docs = [r.document for r in results]
     return RunSummary(
         run_id=run_id,
         input_dir=str(root),
         db=str(db),
-        files_seen=len(docs) + len(skipped),
+        files_seen=len(docs),
         loaded=sum(d.status == "loaded" for d in docs),
         cached=sum(r.cached for r in results),
         rejected=[(d.doc, d.error or "") for d in docs if d.status == "rejected"],
         duplicates=[(d.doc, d.duplicate_of or "") for d in docs if d.status == "duplicate"],
-        skipped=[(d.doc, d.error or "") for d in skipped],
+        skipped=[(d.doc, d.error or "") for d in docs if d.status == "skipped"],
         reports=sum(r.report is not None or r.cached for r in results),
         facts_by_domain=warehouse_facts,
     )
@@ -229,8 +218,6 @@ def iter_input_files(paths: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
     """(file, root) pairs for CLI arguments that may be files or directories."""
     for path in paths:
         if path.is_dir():
-            for entry in discover(path):
-                if isinstance(entry, Path):
-                    yield entry, path
+            yield from ((entry, path) for entry in discover(path))
         else:
             yield path, path.parent
