@@ -14,11 +14,11 @@ from prefect import flow, task, unmapped
 from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import TaskRunner
 from prefect_dbt import PrefectDbtRunner, PrefectDbtSettings
-from warehouse.frames import Staged
-from warehouse.load import RunRecord, known_documents, load_frames, open_for_update
 
 from warehouse import config, pipeline
 from warehouse.config import DBT_PROJECT_DIR
+from warehouse.frames import Staged
+from warehouse.load import RunRecord, known_documents, load_frames, open_for_update
 from warehouse.pipeline import Extracted, Known, RunSummary
 from warehouse.transform import dbt_target, docs_site
 

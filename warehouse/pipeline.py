@@ -182,7 +182,7 @@ def summarise(
     results: Sequence[Extracted],
     warehouse_facts: dict[str, int],
 ) -> RunSummary:
-    """What a run read (`results` after `resolve_duplicates`) and what the warehouse now holds (`warehouse_facts` per domain)."""
+    """What a run read (`results` after `resolve_duplicates`) and what the warehouse holds."""
     docs = [r.document for r in results]
     return RunSummary(
         run_id=run_id,

@@ -11,10 +11,17 @@ import pytest
 from flows.etl import etl
 
 TABLES = (
-    "raw.documents", "raw.reports", "raw.facts",
-    "marts.dim_report", "marts.dim_jurisdiction", "marts.dim_metric", "marts.dim_document",
-    "marts.fct_disputes_mediated", "marts.fct_legal_aid_cases",
-    "marts.fct_enforcement_personnel", "marts.rpt_metric_yoy",
+    "raw.documents",
+    "raw.reports",
+    "raw.facts",
+    "marts.dim_report",
+    "marts.dim_jurisdiction",
+    "marts.dim_metric",
+    "marts.dim_document",
+    "marts.fct_disputes_mediated",
+    "marts.fct_legal_aid_cases",
+    "marts.fct_enforcement_personnel",
+    "marts.rpt_metric_yoy",
 )
 
 
@@ -82,7 +89,9 @@ def test_rejected_files_are_recorded_with_reasons(warehouse) -> None:
 
 def test_duplicates_do_not_double_facts(warehouse) -> None:
     _, db, _ = warehouse
-    (n,) = query(db, "select count(*) from marts.fct_legal_aid_cases where doc = 'copy_of_002.txt'")[0]
+    (n,) = query(
+        db, "select count(*) from marts.fct_legal_aid_cases where doc = 'copy_of_002.txt'"
+    )[0]
     assert n == 0
 
 
@@ -101,7 +110,13 @@ def test_yoy_columns(warehouse) -> None:
     with duckdb.connect(str(db), read_only=True) as con:
         columns = [c[0] for c in con.sql("describe marts.rpt_metric_yoy").fetchall()]
     assert columns[:8] == [
-        "jurisdiction", "metric", "breakdown", "year", "value", "prior_value", "abs_change",
+        "jurisdiction",
+        "metric",
+        "breakdown",
+        "year",
+        "value",
+        "prior_value",
+        "abs_change",
         "pct_change",
     ]
 
