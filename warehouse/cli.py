@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import sys
@@ -15,10 +16,24 @@ from rich.table import Table
 
 from warehouse import config
 
-# Quiet, offline-friendly defaults for the libraries the commands load.
+# Quiet, offline-friendly defaults for the libraries the commands load. dbt's level is set
+# explicitly because prefect-dbt cannot map Prefect's WARNING onto a dbt level.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("DBT_LOG_LEVEL", "warn")
+
+
+def _silence_teardown() -> None:
+    """duckdb 2.0's bindings print 'nanobind: leaked …' noise while the interpreter tears
+    down, after every command has finished its output; send that stage's stderr nowhere."""
+    sys.stderr.flush()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+
+
+atexit.register(_silence_teardown)  # registered first, so it runs after every other handler
 
 app = typer.Typer(
     help="fazhi: figures from China's rule-of-law government reports, as a DuckDB warehouse.",
