@@ -66,6 +66,9 @@ def run(
         bool, typer.Option(help="Wait for a running update instead of exiting.")
     ] = False,
     docs: Annotated[bool, typer.Option(help="Generate the dbt docs site.")] = True,
+    dbt_tasks: Annotated[
+        bool, typer.Option(help="One Prefect task per dbt node (lineage in the UI; slower).")
+    ] = True,
     batch_size: Annotated[int, typer.Option(help="Reports per extraction task.", min=1)] = 64,
     workers: Annotated[
         int | None, typer.Option(help="Start a local Dask cluster with N worker processes.")
@@ -92,11 +95,15 @@ def run(
             dask_address=dask,
             wait=wait,
             docs=docs,
+            dbt_node_tasks=dbt_tasks,
             batch_size=batch_size,
         )
     except WarehouseBusy as exc:
         err.print(f"[yellow]{exc}[/yellow]")
         raise typer.Exit(EXIT_BUSY) from exc
+    except Exception as exc:  # the run failed as a whole; the warehouse was left unchanged
+        err.print(f"[red]run failed, warehouse unchanged: {exc}[/red]", markup=False)
+        raise typer.Exit(EXIT_FAILED) from exc
     from warehouse.summary import print_summary
 
     print_summary(console, summary)
