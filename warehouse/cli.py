@@ -102,7 +102,7 @@ def run(
         err.print(f"[yellow]{exc}[/yellow]")
         raise typer.Exit(EXIT_BUSY) from exc
     except Exception as exc:  # the run failed as a whole; the warehouse was left unchanged
-        err.print(f"[red]run failed, warehouse unchanged: {exc}[/red]", markup=False)
+        err.print(f"run failed, warehouse unchanged: {exc}", style="red", markup=False)
         raise typer.Exit(EXIT_FAILED) from exc
     from warehouse.summary import print_summary
 
