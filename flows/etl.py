@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-from prefect import flow, task, unmapped
+from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.task_runners import TaskRunner
 from prefect_dbt import PrefectDbtRunner, PrefectDbtSettings
@@ -19,13 +19,13 @@ from warehouse import config, pipeline
 from warehouse.config import DBT_PROJECT_DIR
 from warehouse.frames import Staged
 from warehouse.load import RunRecord, known_documents, load_frames, open_for_update
-from warehouse.pipeline import Extracted, Known, RunSummary
+from warehouse.pipeline import Batch, Known, RunSummary
 from warehouse.transform import dbt_target, docs_site, run_dbt
 
 
 @task(name="extract-batch", retries=2, retry_delay_seconds=1)
-def extract_batch(paths: list[Path], root: Path, max_bytes: int, known: Known) -> list[Extracted]:
-    return pipeline.process_batch(paths, root, max_bytes, known)
+def extract_batch(paths: list[Path], root: Path, max_bytes: int, known: Known, out: Path) -> Batch:
+    return pipeline.extract_batch(paths, root, max_bytes, known, out)
 
 
 @task(name="load-raw")
@@ -71,27 +71,32 @@ def etl(
 
     known = known_documents(db_path)
     work_plan = pipeline.plan(root, batch_size)
-    futures = extract_batch.map(
-        work_plan.batches,
-        root=unmapped(root),
-        max_bytes=unmapped(config.max_bytes()),
-        known=unmapped(known),
-    )
-    results = pipeline.resolve_duplicates([r for f in futures for r in f.result()], known)
-    timings["extract"], clock = time.perf_counter() - clock, time.perf_counter()
+    with pipeline.staging_area(db_path.parent) as stage_dir:
+        futures = [
+            extract_batch.submit(
+                paths,
+                root,
+                config.max_bytes(),
+                pipeline.known_subset(known, root, paths),
+                stage_dir / f"batch-{i:06d}",
+            )
+            for i, paths in enumerate(work_plan.batches)
+        ]
+        batches = [f.result() for f in futures]
+        timings["extract"], clock = time.perf_counter() - clock, time.perf_counter()
+        with open_for_update(db_path, wait=wait) as work:
+            staged, replace_docs, documents = pipeline.stage(batches, known, run_id)
+            run = RunRecord.from_staged(run_id, started_at, str(root), staged)
+            by_domain = load_raw(work, staged, run, replace_docs)
+            timings["load"], clock = time.perf_counter() - clock, time.perf_counter()
+            dbt_build(work, dbt_node_tasks)
+            timings["dbt_build"], clock = time.perf_counter() - clock, time.perf_counter()
+            if docs:
+                dbt_docs(work)
+                timings["dbt_docs"] = time.perf_counter() - clock
 
-    with open_for_update(db_path, wait=wait) as work:
-        staged, replace_docs = pipeline.stage(results, run_id)
-        run = RunRecord.from_staged(run_id, started_at, str(root), staged)
-        by_domain = load_raw(work, staged, run, replace_docs)
-        timings["load"], clock = time.perf_counter() - clock, time.perf_counter()
-        dbt_build(work, dbt_node_tasks)
-        timings["dbt_build"], clock = time.perf_counter() - clock, time.perf_counter()
-        if docs:
-            dbt_docs(work)
-            timings["dbt_docs"] = time.perf_counter() - clock
-
-    summary = pipeline.summarise(run_id, root, db_path, results, by_domain)
+    cached = sum(len(b.cached) for b in batches)
+    summary = pipeline.summarise(run_id, root, db_path, documents, cached, by_domain)
     summary.stage_seconds = timings
     summary.docs_site = str(docs_site()) if docs else None
     create_markdown_artifact(markdown=summary.to_markdown(), key="fazhi-run-summary")

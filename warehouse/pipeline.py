@@ -6,21 +6,26 @@ benchmark call them directly, so everything here is testable without Prefect.
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from warehouse.attributes import extract_report
 from warehouse.catalog import catalog_frame
-from warehouse.contract import Fact, Report
+from warehouse.contract import FACT_SCHEMA, REPORT_SCHEMA, Fact, Report
 from warehouse.extract import EXTRACTOR_VERSION, extract_facts
 from warehouse.frames import Staged, documents_frame, facts_frame, reports_frame, validate
 from warehouse.load import loaded_hashes
-from warehouse.sources import SourceDocument, discover, mark_duplicates, read_document
+from warehouse.sources import SourceDocument, discover, doc_key, mark_duplicates, read_document
 
 Known = Mapping[str, tuple[str | None, str, str]]
 """doc → (sha256, extractor_version, status) of what the warehouse already holds."""
@@ -35,6 +40,20 @@ class Extracted:
     facts: list[Fact] = field(default_factory=list)
     text_chars: int = 0
     cached: bool = False
+
+
+@dataclass
+class Batch:
+    """A batch's output: its document records, and its reports and facts staged as Parquet.
+
+    Workers return this small object instead of facts, so the flow never holds the
+    corpus's extraction output as Python objects, and Dask ships only paths.
+    """
+
+    documents: list[SourceDocument]
+    cached: set[str]
+    reports: Path
+    facts: Path
 
 
 @dataclass
@@ -60,7 +79,6 @@ class RunSummary:
     rejected: list[tuple[str, str]]
     duplicates: list[tuple[str, str]]
     skipped: list[tuple[str, str]]
-    reports: int
     facts_by_domain: dict[str, int]
     stage_seconds: dict[str, float] = field(default_factory=dict)
     docs_site: str | None = None
@@ -81,7 +99,7 @@ class RunSummary:
             "",
             f"- input: `{self.input_dir}`; warehouse: `{self.db}`",
             f"- files read: {self.files_seen}; loaded: {self.loaded} ({self.cached} unchanged, "
-            f"not re-extracted); reports: {self.reports}",
+            "not re-extracted)",
             f"- rejected: {len(self.rejected)}; duplicates: {len(self.duplicates)}; "
             f"skipped: {len(self.skipped)}",
             f"- elapsed: {self.elapsed:.1f} s ("
@@ -101,6 +119,33 @@ class RunSummary:
                 lines += ["", f"## {title}", "", "| file | reason |", "|---|---|"]
                 lines += [f"| `{doc}` | {why} |" for doc, why in rows]
         return "\n".join(lines) + "\n"
+
+
+STAGE_PREFIX = "fazhi-stage-"
+
+
+@contextmanager
+def staging_area(parent: Path) -> Iterator[Path]:
+    """A scratch directory for a run's Parquet batches, removed afterwards.
+
+    Directories left by killed runs (their pid is gone) are removed first.
+    """
+    for stale in parent.glob(f"{STAGE_PREFIX}*"):
+        pid = stale.name.removeprefix(STAGE_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=parent) as tmp:
+        yield Path(tmp)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def new_run_id() -> str:
@@ -138,63 +183,81 @@ def process_path(path: Path, root: Path, max_bytes: int, known: Known) -> Extrac
     return Extracted(stripped, report, facts, len(text))
 
 
-def process_batch(
-    paths: Sequence[Path], root: Path, max_bytes: int, known: Known
-) -> list[Extracted]:
-    return [process_path(p, root, max_bytes, known) for p in paths]
+def extract_batch(
+    paths: Sequence[Path], root: Path, max_bytes: int, known: Known, out: Path
+) -> Batch:
+    """Read and extract `paths`; write their reports and facts to `out`.{reports,facts}.parquet."""
+    results = [process_path(p, root, max_bytes, known) for p in paths]
+    fresh = [r for r in results if r.report is not None]
+    reports, facts = out.with_suffix(".reports.parquet"), out.with_suffix(".facts.parquet")
+    reports_frame((r.report, r.text_chars) for r in fresh if r.report).write_parquet(reports)
+    facts_frame(f for r in fresh for f in r.facts).write_parquet(facts)
+    return Batch(
+        documents=[r.document for r in results],
+        cached={r.document.doc for r in results if r.cached},
+        reports=reports,
+        facts=facts,
+    )
 
 
-def resolve_duplicates(results: list[Extracted], known: Known) -> list[Extracted]:
+def known_subset(known: Known, root: Path, paths: Iterable[Path]) -> Known:
+    """The part of `known` a batch needs, so tasks do not each carry the whole warehouse."""
+    docs = (doc_key(p, root) for p in paths)
+    return {doc: known[doc] for doc in docs if doc in known}
+
+
+def resolve_duplicates(documents: list[SourceDocument], known: Known) -> list[SourceDocument]:
     """Byte-identical files become duplicates of the first (or of the warehouse's copy)."""
-    marked = mark_duplicates([r.document for r in results], loaded_hashes(known))
-    out = []
-    for result, document in zip(results, marked, strict=True):
-        if document.status == "duplicate":
-            result = Extracted(document=document)
-        out.append(result)
-    return out
+    return mark_duplicates(documents, loaded_hashes(known))
 
 
 def stage(
-    resolved: Sequence[Extracted], run_id: str, now: datetime | None = None
-) -> tuple[Staged, set[str]]:
-    """Validated frames for the loader, and the docs whose reports and facts are replaced.
+    batches: Sequence[Batch], known: Known, run_id: str, now: datetime | None = None
+) -> tuple[Staged, set[str], list[SourceDocument]]:
+    """Validated frames for the loader, the docs whose reports and facts are replaced, and
+    every document record after duplicate resolution.
 
-    `resolved` has been through `resolve_duplicates`. Docs whose content and extractor
-    version are unchanged (cache hits) keep their rows.
+    Docs whose content and extractor version are unchanged (cache hits) keep their rows;
+    reports and facts of files found to be duplicates are dropped here.
     """
-    documents = [r.document for r in resolved]
-    fresh = [r for r in resolved if r.report is not None]
+    documents = resolve_duplicates([d for b in batches for d in b.documents], known)
+    cached = set().union(*(b.cached for b in batches))
+    fresh = [d.doc for d in documents if d.status == "loaded" and d.doc not in cached]
+
+    def read(paths: list[Path], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+        if not paths:
+            return pl.DataFrame(schema=schema)
+        return pl.scan_parquet(paths).filter(pl.col("doc").is_in(fresh)).collect()
+
     staged = Staged(
         documents=documents_frame(documents, run_id, EXTRACTOR_VERSION, now or datetime.now(UTC)),
-        reports=reports_frame((r.report, r.text_chars) for r in fresh if r.report),
-        facts=facts_frame(f for r in fresh for f in r.facts),
+        reports=read([b.reports for b in batches], REPORT_SCHEMA),
+        facts=read([b.facts for b in batches], FACT_SCHEMA),
         metrics=catalog_frame(),
     )
-    replace_docs = {r.document.doc for r in resolved if not r.cached}
-    return validate(staged), replace_docs
+    replace_docs = {d.doc for d in documents if d.doc not in cached}
+    return validate(staged), replace_docs, documents
 
 
 def summarise(
     run_id: str,
     root: Path,
     db: Path,
-    results: Sequence[Extracted],
+    docs: Sequence[SourceDocument],
+    cached: int,
     warehouse_facts: dict[str, int],
 ) -> RunSummary:
-    """What a run read (`results` after `resolve_duplicates`) and what the warehouse holds."""
-    docs = [r.document for r in results]
+    """What a run read (`docs` after `resolve_duplicates`) and what the warehouse holds."""
     return RunSummary(
         run_id=run_id,
         input_dir=str(root),
         db=str(db),
         files_seen=len(docs),
         loaded=sum(d.status == "loaded" for d in docs),
-        cached=sum(r.cached for r in results),
+        cached=cached,
         rejected=[(d.doc, d.error or "") for d in docs if d.status == "rejected"],
         duplicates=[(d.doc, d.duplicate_of or "") for d in docs if d.status == "duplicate"],
         skipped=[(d.doc, d.error or "") for d in docs if d.status == "skipped"],
-        reports=sum(r.report is not None or r.cached for r in results),
         facts_by_domain=warehouse_facts,
     )
 

@@ -20,7 +20,6 @@ def print_summary(console: Console, summary: RunSummary) -> None:
         f"({summary.cached} unchanged)  rejected {len(summary.rejected)}  "
         f"duplicates {len(summary.duplicates)}  skipped {len(summary.skipped)}"
     )
-    console.print(f"reports     {summary.reports}")
     facts = Table("domain", "facts in warehouse", title=None)
     for domain, n in summary.facts_by_domain.items():
         facts.add_row(domain, str(n))
