@@ -10,34 +10,6 @@ import pytest
 
 from flows.etl import etl
 
-TABLES = (
-    "raw.documents",
-    "raw.reports",
-    "raw.facts",
-    "marts.dim_report",
-    "marts.dim_jurisdiction",
-    "marts.dim_metric",
-    "marts.dim_document",
-    "marts.fct_disputes_mediated",
-    "marts.fct_legal_aid_cases",
-    "marts.fct_enforcement_personnel",
-    "marts.rpt_metric_yoy",
-)
-
-
-def snapshot(db: Path) -> dict[str, list[tuple]]:
-    """Every row of the tables that must not change on a re-run (run bookkeeping excluded)."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        return {
-            t: sorted(
-                con.sql(f"select * exclude (run_id, ingested_at) from {t}").fetchall()
-                if t in ("raw.documents",)
-                else con.sql(f"select * from {t}").fetchall(),
-                key=repr,
-            )
-            for t in TABLES
-        }
-
 
 @pytest.fixture(scope="module")
 def warehouse(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, object]:
@@ -121,7 +93,7 @@ def test_yoy_columns(warehouse) -> None:
     ]
 
 
-def test_rerun_is_idempotent(warehouse) -> None:
+def test_rerun_is_idempotent(warehouse, snapshot) -> None:
     root, db, _ = warehouse
     before = snapshot(db)
     summary = etl(input_dir=str(root), db=str(db), docs=False)

@@ -1,0 +1,208 @@
+"""The extractor's public contract and its phrasing families, on short snippets."""
+
+import re
+
+import pytest
+
+from warehouse.contract import QUALIFIERS, UNITS, Fact
+from warehouse.extract import EXTRACTOR_VERSION, extract_facts, infer_report_year
+
+
+def keys(text: str, year: int | None = 2021) -> set[tuple[str, str, float]]:
+    return {(f.metric, f.breakdown, f.value) for f in extract_facts(text, "t.txt", year)}
+
+
+def only(text: str, year: int | None = 2021) -> Fact:
+    facts = extract_facts(text, "t.txt", year)
+    assert len(facts) == 1, facts
+    return facts[0]
+
+
+def test_evidence_offsets_and_order() -> None:
+    text = "全年共调解案件3763件,调解成功3533件,调解成功率93.88%。受理法律援助案件685宗。"
+    facts = extract_facts(text, "dir/doc.txt", 2021)
+    assert [f.start for f in facts] == sorted(f.start for f in facts)
+    for f in facts:
+        assert text[f.start : f.end] == f.evidence
+        assert f.unit in UNITS and f.qualifier in QUALIFIERS
+        assert f.doc == "dir/doc.txt" and f.period == 2021
+    assert [f.evidence for f in facts] == [
+        "全年共调解案件3763件", "调解成功3533件", "调解成功率93.88%", "受理法律援助案件685宗",
+    ]  # fmt: skip
+
+
+def test_version_names_engine_and_catalog() -> None:
+    assert re.fullmatch(r"\d+-[0-9a-f]{12}", EXTRACTOR_VERSION)
+
+
+def test_period_inferred_from_title_when_year_unknown() -> None:
+    text = "某区2019年法治政府建设工作报告\n全年共调解案件120件。"
+    assert infer_report_year(text) == 2019
+    assert only(text, None).period == 2019
+
+
+def test_no_year_anywhere() -> None:
+    assert infer_report_year("没有年份。") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全年共调解案件3.6148万件", ("disputes.mediated", "total", 36148)),
+        ("调解案件9件,达成协议金额22150.68万元", ("disputes.amount", "total", 221506800)),
+        ("调解纠纷12件,涉及金额1.25亿元", ("disputes.amount", "total", 125000000)),
+        ("人民调解员十二名", ("disputes.mediators", "total", 12)),
+        ("人民调解员一百零六名", ("disputes.mediators", "total", 106)),
+        ("共调解矛盾纠纷一千七百三十余件", ("disputes.mediated", "total", 1730)),
+        ("法律援助中心接待来访咨询两万余人次", ("legal_aid.consultations", "total", 20000)),
+        ("受理法律援助案件１２３件", ("legal_aid.cases", "total", 123)),
+        ("调解成功率９７．６％", ("disputes.success_rate", "total", 97.6)),
+        ("办理行政诉讼案件1,234件", ("admin_litigation.cases", "total", 1234)),
+        ("受理法律援助案件512 件", ("legal_aid.cases", "total", 512)),
+        ("受理法律援助案件587\u00a0件", ("legal_aid.cases", "total", 587)),
+        ("通过法律援助挽回经济损失1000余万元", ("legal_aid.recovered", "total", 1e7)),
+    ],
+)
+def test_number_forms(text: str, expected: tuple[str, str, float]) -> None:
+    assert expected in keys(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [
+        ("解答法律援助咨询1200余人", "at_least"),
+        ("调解纠纷10件,化解成功率在98%以上", "at_least"),
+        ("调解纠纷58宗,涉案金额约400万元", "approx"),
+        ("全队现有执法人员约30名", "approx"),
+        ("共有人民调解员近80名", "at_most"),
+        ("近期已有12名公务员通过学习考试取得综合行政执法证", "exact"),
+    ],
+)
+def test_qualifiers(text: str, qualifier: str) -> None:
+    facts = extract_facts(text, "t.txt", 2021)
+    assert facts and facts[-1].qualifier == qualifier
+
+
+def test_noun_before_and_after_number() -> None:
+    assert keys("区政府共收行政复议案件27件") == {("admin_review.received", "total", 27)}
+    assert keys("12名执法人员取得执法证") == {("enforcement.certified", "total", 12)}
+    assert keys("全市2156个人民调解委员会") == {("disputes.orgs", "total", 2156)}
+
+
+def test_breakdown_lists() -> None:
+    text = "全年共办理法律援助案件831件,其中,民事案件587件、刑事案件244件。"
+    assert keys(text) == {
+        ("legal_aid.cases", "total", 831),
+        ("legal_aid.cases", "civil", 587),
+        ("legal_aid.cases", "criminal", 244),
+    }
+
+
+def test_parenthetical_breakdowns() -> None:
+    text = "受理法律援助案件598宗(含刑事案件231宗、民事案件352宗)。"
+    assert keys(text) == {
+        ("legal_aid.cases", "total", 598),
+        ("legal_aid.cases", "criminal", 231),
+        ("legal_aid.cases", "civil", 352),
+    }
+
+
+def test_subject_from_earlier_clause() -> None:
+    text = "受理行政复议申请19宗,不予受理2宗,其中办结11宗。办理行政诉讼案件36宗,已审结22宗。"
+    assert keys(text) == {
+        ("admin_review.received", "total", 19),
+        ("admin_review.closed", "total", 11),
+        ("admin_litigation.cases", "total", 36),
+        ("admin_litigation.concluded", "total", 22),
+    }
+
+
+def test_bare_verb_takes_the_sentence_topic() -> None:
+    text = "市法院实行“诉前调解+司法确认”,全年共办理51件。"
+    assert keys(text) == {("disputes.mediated", "pre_litigation", 51)}
+
+
+def test_stated_changes_are_signed() -> None:
+    text = "区政府受理行政复议申请同比下降14.28%,制止上访人数同比上升67.86%。"
+    facts = extract_facts(text, "t.txt", 2015)
+    assert [(f.metric, f.breakdown, f.value, f.unit) for f in facts] == [
+        ("stated_change", "行政复议申请", -14.28, "percent"),
+        ("stated_change", "制止上访人数", 67.86, "percent"),
+    ]
+
+
+def test_changes_that_are_not_levels() -> None:
+    assert keys("受理行政复议案件50件,较上年增加8件,出庭应诉率提高3.5个百分点。") == {
+        ("admin_review.received", "total", 50)
+    }
+    assert keys("新收行政诉讼案件156件,同比增加12件") == {("admin_litigation.cases", "total", 156)}
+
+
+def test_other_years() -> None:
+    facts = extract_facts("全市办理法律援助案件4,826件,上年为4,419件。", "t.txt", 2016)
+    assert [(f.value, f.period) for f in facts] == [(4826, 2016), (4419, 2015)]
+    fact = only("2019年受理法律援助案件300件。", 2021)
+    assert fact.period == 2019
+
+
+def test_cumulative_figures_are_dropped() -> None:
+    assert keys("“十三五”期间,全市累计办理法律援助案件2.1万件。") == set()
+    assert keys("近三年共调解矛盾纠纷3000件。") == set()
+    assert keys("2016-2020年共受理行政复议案件900件。") == set()
+    assert keys("全年累计调解矛盾纠纷300件。") == {("disputes.mediated", "total", 300)}
+
+
+def test_plans_are_not_facts() -> None:
+    text = (
+        "一、主要成效\n全年受理法律援助案件300件。\n"
+        "三、2022年工作计划\n全年办理法律援助案件400件。\n（一）调解纠纷500件。\n"
+        "四、附件\n调解纠纷600件。"
+    )
+    assert keys(text) == {
+        ("legal_aid.cases", "total", 300),
+        ("disputes.mediated", "total", 600),
+    }
+    assert keys("下一步,力争全年法律援助案件达到1200件。") == set()
+
+
+def test_title_line_naming_next_years_plan_is_no_plan_section() -> None:
+    text = "区依法治区办2015年工作总结及2016年工作计划\n全区调解案件13688件。"
+    assert keys(text, 2015) == {("disputes.mediated", "total", 13688)}
+
+
+def test_not_counts() -> None:
+    text = (
+        "召开区政府第43次常务会议。印发《关于办理法律援助案件100件的通知》(某发〔2015〕21号)。"
+        "拨打12348热线。每1名调解员。"
+    )
+    assert keys(text) == set()
+
+
+def test_tables_give_one_fact_per_year() -> None:
+    text = (
+        "全省法律援助工作主要指标如下:\n指标\t2020年\t2021年\t同比\n"
+        "法律援助案件(件)\t98,231\t104,562\t6.4%\n"
+    )
+    facts = extract_facts(text, "t.txt", 2021)
+    assert [(f.metric, f.value, f.period) for f in facts] == [
+        ("legal_aid.cases", 98231, 2020),
+        ("legal_aid.cases", 104562, 2021),
+        ("stated_change", 6.4, 2021),
+    ]
+    for f in facts:
+        assert text[f.start : f.end] == f.evidence
+
+
+def test_not_legal_aid_consultations() -> None:
+    assert keys("社区法律顾问共为社区提供法律服务5831次,其中法律咨询3374件。") == set()
+    assert keys("坪山公证处接待办证群众和电话咨询15000余人次,法律援助另计。") == set()
+
+
+def test_mixed_groups_and_study_exams_are_not_facts() -> None:
+    assert keys("全区394名调解员、律师、法律工作者和司法所工作人员全部下沉到网格。") == set()
+    assert keys("根据公务员学法考试通知,组织我区1442名公务员参加考试。") == set()
+
+
+def test_court_caseloads_are_not_admin_litigation() -> None:
+    assert keys("2015年,该院总收案数为3.6148万件,结案总数为2.4972万件。") == set()
+    assert keys("全市法院受理行政诉讼案件320件,审结298件。") == set()

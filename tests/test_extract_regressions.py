@@ -1,0 +1,179 @@
+"""One fixture per extraction mistake found and fixed, with facts and non-facts."""
+
+from warehouse.extract import extract_facts
+
+
+def keys(text: str, year: int = 2021) -> set[tuple[str, str, float]]:
+    return {(f.metric, f.breakdown, f.value) for f in extract_facts(text, "t.txt", year)}
+
+
+def test_consultation_context_from_an_earlier_sentence_of_the_paragraph() -> None:
+    text = "四是法律援助持续增强。受理法律援助案件685宗。接待来访来电群众咨询3980次。"
+    assert ("legal_aid.consultations", "total", 3980) in keys(text)
+
+
+def test_recovered_losses_context_from_an_earlier_sentence() -> None:
+    text = "四是法律援助持续增强。受理法律援助案件685宗。帮助挽回经济损失约1835万元。"
+    assert ("legal_aid.recovered", "total", 18350000) in keys(text)
+
+
+def test_listed_adviser_activity_does_not_veto_consultations() -> None:
+    text = "扎实推进法律援助工作,开展法律援助宣传、法律咨询、法律顾问14次,解答法律咨询1200余人。"
+    assert keys(text) == {("legal_aid.consultations", "total", 1200)}
+
+
+def test_adviser_consultations_stay_out_even_with_legal_aid_in_paragraph() -> None:
+    text = "法律援助中心受理案件20件。村法律顾问受理法律咨询100余人次。"
+    assert ("legal_aid.consultations", "total", 100) not in keys(text)
+
+
+def test_prior_year_after_a_parenthetical_list_keeps_the_headline() -> None:
+    text = "全年受理法律援助案件2,415宗(含刑事案件1,031宗、行政案件88宗),上年为2,190宗。"
+    facts = extract_facts(text, "t.txt", 2023)
+    prior = [f for f in facts if f.value == 2190]
+    assert [(f.metric, f.breakdown, f.period) for f in prior] == [
+        ("legal_aid.cases", "total", 2022)
+    ]
+
+
+def test_newly_certified_personnel_are_no_absolute_change() -> None:
+    text = "近期,镇综合行政执法队新增8名执法人员取得行政执法证。"
+    assert keys(text) == {("enforcement.certified", "total", 8)}
+
+
+def test_new_mediation_committees_are_not_the_stock() -> None:
+    assert keys("全年新增人民调解委员会5个。") == set()
+
+
+def test_change_subject_drops_the_comparison_phrase() -> None:
+    facts = extract_facts("受理行政复议案件60件,较去年同期下降8.5%。", "t.txt", 2021)
+    change = [f for f in facts if f.metric == "stated_change"]
+    assert [(f.breakdown, f.value) for f in change] == [("行政复议案件", -8.5)]
+
+
+def test_court_concluded_cases_are_not_admin_litigation() -> None:
+    assert keys("全市法院受理行政诉讼案件320件,审结298件。") == set()
+
+
+def test_multiplier_after_yu() -> None:
+    assert keys("通过法律援助为困难群众挽回经济损失1000余万元。") == {
+        ("legal_aid.recovered", "total", 10_000_000)
+    }
+
+
+def test_uncoded_sub_population_is_dropped() -> None:
+    text = "组织行政执法人员培训1,210人次,其中新任执法人员培训186人次、继续教育培训1,024人次。"
+    assert keys(text) == {
+        ("enforcement.trained", "total", 1210),
+        ("enforcement.trained", "continuing", 1024),
+    }
+
+
+def test_plan_section_ends_at_the_next_top_level_heading() -> None:
+    text = "三、2022年工作计划\n调解纠纷500件。\n四、其他情况\n调解纠纷600件。"
+    assert keys(text) == {("disputes.mediated", "total", 600)}
+
+
+def test_counter_words_not_spotted_before_were_spotted() -> None:
+    assert keys("开展矛盾纠纷排查3轮,排查出矛盾纠纷隐患43处。") == {
+        ("disputes.screenings", "total", 3),
+        ("disputes.screenings", "total", 43),
+    }
+
+
+def test_bare_resolution_verb_after_a_screening() -> None:
+    assert keys("全年共排查矛盾纠纷320件,化解315件。") == {
+        ("disputes.screenings", "total", 320),
+        ("disputes.mediated", "total", 315),
+    }
+
+
+def test_legal_aid_centre_with_verb_before_cases() -> None:
+    assert keys("法律援助中心共受理案件568件,办结552件。") == {
+        ("legal_aid.cases", "total", 568),
+        ("legal_aid.cases_closed", "total", 552),
+    }
+
+
+def test_training_count_after_a_training_course() -> None:
+    assert keys("举办执法培训班6期,培训执法人员820人次。") == {
+        ("enforcement.trained", "total", 820)
+    }
+
+
+def test_first_instance_lawsuits_are_the_headline() -> None:
+    assert keys("全区行政机关作为被告的一审行政诉讼案件132宗。") == {
+        ("admin_litigation.cases", "total", 132)
+    }
+
+
+def test_personnel_holding_certificates() -> None:
+    assert keys("全区持有行政执法证件人员2,305人。") == {("enforcement.personnel", "total", 2305)}
+
+
+def test_reconsideration_office_intake() -> None:
+    assert keys("区政府行政复议机构收案132件,结案120件。") == {
+        ("admin_review.received", "total", 132),
+        ("admin_review.closed", "total", 120),
+    }
+
+
+def test_aid_applications_and_exam_registrations() -> None:
+    assert keys("法援中心受理援助申请412件。") == {("legal_aid.cases", "total", 412)}
+    assert keys("组织执法人员参加行政执法资格考试,报考312人,合格296人。") == {
+        ("enforcement.exam_takers", "total", 312),
+        ("enforcement.certified", "total", 296),
+    }
+
+
+def test_table_target_columns_and_plan_tables_are_not_facts() -> None:
+    text = "指标\t2021年\t2022年目标\n法律援助案件(件)\t300\t350\n"
+    assert keys(text) == {("legal_aid.cases", "total", 300)}
+    plan = "三、2022年工作计划\n指标\t2021年\t2022年\n法律援助案件(件)\t300\t350\n"
+    assert keys(plan) == set()
+
+
+def test_later_years_in_prose_are_targets() -> None:
+    assert keys("2022年,全市计划外新增调解纠纷500件。2023年办理法律援助案件900件。") == set()
+
+
+def test_procuratorate_plea_leniency_is_no_legal_help() -> None:
+    assert keys("市检察院适用认罪认罚从宽制度办理案件860件。") == set()
+    assert keys("提供认罪认罚见证701次。") == {("legal_aid.plea_help", "total", 701)}
+
+
+def test_deployed_officers_are_not_personnel_on_record() -> None:
+    assert keys("联合检查中出动执法人员300人。") == set()
+
+
+def test_change_with_da() -> None:
+    facts = extract_facts("受理行政复议案件60件,增幅达12%。", "t.txt", 2021)
+    assert [(f.metric, f.value) for f in facts][-1] == ("stated_change", 12)
+
+
+def test_number_before_the_case_noun() -> None:
+    text = (
+        "区政府共受理112件行政复议申请,办结了105件。全年共调解了236件矛盾纠纷。"
+        "区法律援助中心共办理了563件法律援助案件。排查出36件矛盾纠纷。"
+    )
+    assert keys(text) == {
+        ("admin_review.received", "total", 112),
+        ("admin_review.closed", "total", 105),
+        ("disputes.mediated", "total", 236),
+        ("legal_aid.cases", "total", 563),
+    }
+
+
+def test_cases_settled_by_mediation_are_not_intake() -> None:
+    assert keys("取得了11起复议案件案结事了的良好效果。") == set()
+
+
+def test_plan_heading_inside_a_single_long_line() -> None:
+    text = (
+        "某区2021年工作报告 一、主要成效 全年调解纠纷100件。三、2022年工作计划 "
+        "一是办理法律援助案件300件。二是调解纠纷400件。四、其他 受理行政复议案件9件。\n"
+    )
+    assert keys(text) == {
+        ("disputes.mediated", "total", 100),
+        ("admin_review.received", "total", 9),
+    }

@@ -1,0 +1,96 @@
+"""Sentences, clauses, headings and tables keep offsets into the original text."""
+
+from warehouse.segment import (
+    Bounds,
+    clause_span,
+    clauses,
+    heading_level,
+    sentence_span,
+    sentences,
+    table_rows,
+)
+
+TEXT = "一、主要成效\n全年共调解案件120件,调解成功118件;成功率98%。其中、民事案件5件。"
+
+
+def test_sentences_index_the_original_text() -> None:
+    spans = sentences(TEXT)
+    assert [TEXT[s.start : s.end] for s in spans] == [
+        "一、主要成效",
+        "全年共调解案件120件,调解成功118件;成功率98%",
+        "其中、民事案件5件",
+    ]
+
+
+def test_clauses_split_at_commas_and_semicolons() -> None:
+    texts = [TEXT[s.start : s.end] for s in clauses(TEXT)]
+    assert "调解成功118件" in texts
+    assert "成功率98%" in texts
+
+
+def test_spans_around_a_position() -> None:
+    pos = TEXT.index("118")
+    assert TEXT[slice(*_pair(sentence_span(TEXT, pos)))].startswith("全年共调解案件")
+    assert TEXT[slice(*_pair(clause_span(TEXT, pos)))] == "调解成功118件"
+
+
+def _pair(span) -> tuple[int, int]:
+    return span.start, span.end
+
+
+def test_bounds_agree_with_spans() -> None:
+    bounds = Bounds(TEXT)
+    pos = TEXT.index("118")
+    assert bounds.start(bounds.clause, pos, 200) == clause_span(TEXT, pos).start
+    assert bounds.start(bounds.sentence, pos, 600) == sentence_span(TEXT, pos).start
+    assert bounds.end(bounds.clause, pos, 200) == clause_span(TEXT, pos).end
+    five = TEXT.index("5件")
+    assert TEXT[bounds.start(bounds.local, five, 200) : five] == "民事案件"
+
+
+def test_full_width_punctuation_is_a_boundary() -> None:
+    text = "受理案件１２件，办结１０件。"
+    pos = text.index("１０")
+    assert text[clause_span(text, pos).start : pos] == "办结"
+
+
+def test_heading_levels() -> None:
+    assert heading_level("三、2023年重点工作安排") == 1
+    assert heading_level("（二）完善依法行政制度体系") == 2
+    assert heading_level("(二)完善依法行政制度体系") == 2
+    assert heading_level("第一部分 工作成效") == 0
+    assert heading_level("1. 全年共受理法律援助案件46件") == 3
+    assert heading_level("全年共受理法律援助案件46件") is None
+    assert heading_level("12.5万件") is None
+
+
+def test_tab_table_with_year_columns() -> None:
+    text = "主要数据如下:\n指标\t2019年\t2020年\n调解案件\t1,200\t1350\n附注"
+    rows = table_rows(text)
+    assert len(rows) == 1
+    row = rows[0]
+    assert row.caption == "主要数据如下:"
+    assert [c.text for c in row.cells] == ["调解案件", "1,200", "1350"]
+    assert row.periods == (None, 2019, 2020)
+    assert row.labels[1] == "调解案件"
+    assert all(text[c.start : c.end] == c.text for c in row.cells)
+
+
+def test_pipe_table_skips_rule_rows() -> None:
+    text = "| 项目 | 2021年 | 2022年 |\n| --- | --- | --- |\n| 调解纠纷数(件) | 301 | 325 |\n"
+    rows = table_rows(text)
+    assert len(rows) == 1
+    assert [c.text for c in rows[0].cells] == ["调解纠纷数(件)", "301", "325"]
+    assert rows[0].periods == (None, 2021, 2022)
+
+
+def test_table_with_a_year_per_row() -> None:
+    text = "年份\t调解案件(件)\t法律援助案件(件)\n2020年\t1200\t300\n2021年\t1350\t320"
+    rows = table_rows(text)
+    assert [r.periods[1] for r in rows] == [2020, 2021]
+    assert rows[1].labels[2] == "法律援助案件(件)"
+
+
+def test_no_tables_without_years() -> None:
+    assert table_rows("项目\t数量\n调解\t12") == []
+    assert table_rows("没有表格的文本。") == []

@@ -1,0 +1,609 @@
+"""Typed facts from the text of one report, driven by the catalog (catalog.yaml).
+
+One pass of a compiled pattern spots every number followed by a counter word
+(件, 宗, 名, 人次, %...). Each candidate then gets cheap local checks: is it in a
+plan section, a document title, a cumulative or absolute-change phrase; which
+catalog rule names its subject in the clause (or after the counter word); which
+breakdown; which year. A clause that only lists a sub-population (其中民事案件N件)
+or another year (上年为N件) inherits the metric of the sentence's last headline
+fact. Tables with a header row of years yield one fact per year cell.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from warehouse.catalog import STATED_CHANGE, TOTAL, Catalog, Metric, Rule, load_catalog
+from warehouse.contract import Fact
+from warehouse.numbers import NUMBER, fold_width, parse_number, qualifier
+from warehouse.segment import (
+    CLAUSE_ENDS,
+    Bounds,
+    Cell,
+    TableRow,
+    heading_level,
+    left_bound,
+    line_span,
+    table_rows,
+)
+
+ENGINE_VERSION = "1"
+EXTRACTOR_VERSION = f"{ENGINE_VERSION}-{load_catalog().digest}"
+"""Changes whenever the engine or catalog.yaml changes; caches of facts key on it."""
+
+_SENTENCE_LIMIT = 600
+_CLAUSE_LIMIT = 200
+_PARAGRAPH_LIMIT = 3000
+_TITLE = re.compile(r"《[^》\n]*》")
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+_YEAR_SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:[^，,。]{0,4})?以来")
+_LABEL_UNIT = re.compile(r"[（(]\s*(?:单位[:：]\s*)?([^()（）]{1,3})\s*[)）]")
+_MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
+_AFTER_QUALIFIER = re.compile(r"[ \u00a0]?(?:以上|左右|以下|以内)")
+_TARGET_HEADER = re.compile(r"目标|计划|预计|预期")
+_INLINE_HEADING = re.compile(
+    r"[ \t\u3000]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])"
+)
+_CHANGE_HEADER = re.compile(r"同比|增长|增幅|增减|变化|涨幅|降幅")
+_SIGNED_CELL = re.compile(rf"^([-−+]?)\s*({NUMBER})\s*(余|多)?\s*([^\d\s]{{0,2}})$")
+
+
+def _candidate_pattern(catalog: Catalog) -> re.Pattern[str]:
+    counters = "|".join("个(?!百分点)" if c == "个" else re.escape(c) for c in catalog.counters)
+    return re.compile(
+        rf"(?<![0-9０-９.．A-Za-z])(?P<num>{NUMBER})[ \u00a0]?"
+        rf"(?P<inner>余|多)?(?P<mult>万|亿)?[ \u00a0]?(?P<ctr>{counters})"
+    )
+
+
+_CANDIDATE = _candidate_pattern(load_catalog())
+
+
+@dataclass(slots=True)
+class _Context:
+    """The text around one candidate number; all positions index the original text."""
+
+    ns: int  # number start
+    ce: int  # end of the counter word (and of a trailing 以上/左右)
+    sent_start: int
+    window_start: int  # clause start, or the end of the previous number in the clause
+    local_start: int
+    sentence_left: str
+    paragraph_left: str
+    window: str
+    local: str
+    after: str
+
+
+@dataclass(slots=True)
+class _Choice:
+    metric: Metric
+    breakdown: str
+    start: int
+    end: int
+    rank: tuple[int, int, int, int]
+
+
+@dataclass(slots=True)
+class _Anchor:
+    metric: str
+    breakdown: str
+    period: int
+    end: int
+
+
+def infer_report_year(text: str) -> int | None:
+    """The year a report covers when the caller does not know it.
+
+    The first year named in the first three non-empty lines (the title or the
+    opening sentence, e.g. 新吴区2020年法治政府建设工作报告), else the year named most
+    often in the whole text, else None.
+    """
+    head = [line for line in text.split("\n", 12)[:12] if line.strip()][:3]
+    for line in head:
+        if m := _YEAR.search(fold_width(line)):
+            return int(m.group(1))
+    counts = Counter(int(y) for y in _YEAR.findall(fold_width(text)))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+def _plain(text: str) -> str:
+    """A copy for keyword checks: titles of documents blanked, full-width folded."""
+    return _TITLE.sub("《》", fold_width(text))
+
+
+def _plan_regions(text: str, catalog: Catalog, year: int | None) -> list[tuple[int, int]]:
+    regions: list[tuple[int, int]] = []
+    first_line_end = text.find("\n", len(text) - len(text.lstrip()))
+    for m in catalog.plan_heading.finditer(text):
+        line = line_span(text, m.start())
+        content = text[line.start : line.end]
+        if regions and m.start() < regions[-1][1]:
+            continue
+        # the title line (2015年工作总结及2016年工作计划) is no plan heading
+        title = line.start < first_line_end and heading_level(content.strip()) is None
+        level = None if title else _plan_heading_level(content, catalog, year)
+        if level is not None:
+            regions.append((line.start, _region_end(text, line.end, level, catalog, year)))
+        elif (inline := _inline_plan(text, m.start(), catalog, year)) is not None:
+            regions.append(inline)
+    return regions
+
+
+def _inline_plan(text: str, pos: int, catalog: Catalog, year: int | None) -> tuple[int, int] | None:
+    """A plan section whose heading runs on inside a long line: 。三、下一步工作打算 一是…"""
+    start = max(text.rfind(c, max(0, pos - 25), pos) for c in "。！？\n") + 1
+    m = _INLINE_HEADING.match(text, start, pos)
+    if m is None:
+        return None
+    heading = text[m.start() : pos + 30].split("。")[0]
+    if _plan_heading_level(heading[:30], catalog, year) is None:
+        return None
+    level = heading_level(m.group().strip()) or 1
+    for nxt in _INLINE_HEADING.finditer(text, pos):
+        found = heading_level(nxt.group().strip())
+        following = text[nxt.start() : nxt.start() + 30]
+        if found is not None and found <= level and not catalog.plan_heading.search(following):
+            return m.start(), nxt.start()
+    return m.start(), len(text)
+
+
+def _plan_heading_level(line: str, catalog: Catalog, year: int | None) -> int | None:
+    stripped = line.strip()
+    level = heading_level(stripped)
+    if level is None and (len(stripped) > 30 or "。" in stripped):
+        return None
+    if catalog.plan_done.search(stripped):
+        return None
+    years = [int(y) for y in _YEAR.findall(fold_width(stripped))]
+    if years and year is not None and max(years) <= year:
+        return None
+    return 1 if level is None else level
+
+
+def _region_end(text: str, pos: int, level: int, catalog: Catalog, year: int | None) -> int:
+    while pos < len(text):
+        line = line_span(text, pos + 1)
+        content = text[line.start : line.end].strip()
+        found = heading_level(content)
+        is_plan = catalog.plan_heading.search(content) is not None and (
+            _plan_heading_level(content, catalog, year) is not None
+        )
+        if found is not None and found <= level and not is_plan:
+            return line.start
+        pos = line.end
+    return len(text)
+
+
+def _merge(regions: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(regions):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside(regions: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and pos < regions[i][1]
+
+
+def _in_title(text: str, start: int, pos: int) -> bool:
+    return text.rfind("《", start, pos) > text.rfind("》", start, pos)
+
+
+def _context(bounds: Bounds, ns: int, ce: int, prev_end: int) -> _Context:
+    text = bounds.text
+    sent_start = bounds.start(bounds.sentence, ns, _SENTENCE_LIMIT)
+    window_start = max(bounds.start(bounds.clause, ns, _CLAUSE_LIMIT), prev_end)
+    local_start = max(bounds.start(bounds.local, ns, _CLAUSE_LIMIT), window_start)
+    clause_end = bounds.end(bounds.clause, ce, _CLAUSE_LIMIT)
+    return _Context(
+        ns=ns,
+        ce=ce,
+        sent_start=sent_start,
+        window_start=window_start,
+        local_start=local_start,
+        sentence_left=text[sent_start:ns],
+        paragraph_left=text[text.rfind("\n", max(0, ns - _PARAGRAPH_LIMIT), ns) + 1 : ns],
+        window=text[window_start:ns],
+        local=text[local_start:ns],
+        after=text[ce:clause_end],
+    )
+
+
+def _rank_rule(rule: Rule, ctx: _Context, ctr: str) -> _Choice | None:
+    if ctr not in rule.counters:
+        return None
+    if rule.near is not None:
+        m = rule.near.search(ctx.window)
+        if m is None or "、" in m.group("gap") or "等" in m.group("gap"):
+            return None
+        start = ctx.window_start + m.start()
+        start = ctx.local_start if start >= ctx.local_start else ctx.window_start
+        distance, length, end = len(m.group("gap")), m.start("gap") - m.start(), ctx.ce
+    else:
+        m = rule.after.match(ctx.after) if rule.after else None
+        if m is None:
+            return None
+        start, distance, length, end = ctx.local_start, 0, m.end(), ctx.ce + m.end()
+    if rule.not_near is not None and rule.not_near.search(ctx.window):
+        return None
+    if rule.exclude is not None and (
+        rule.exclude.search(ctx.sentence_left) or rule.exclude.search(ctx.after)
+    ):
+        return None
+    context_distance = 0
+    if rule.context is not None:
+        scope = ctx.sentence_left
+        cm = rule.context.match(scope)
+        if cm is None and rule.paragraph_context:
+            scope = ctx.paragraph_left
+            cm = rule.context.match(scope)
+        if cm is None:
+            return None
+        context_distance = len(scope) - cm.end()
+    metric = load_catalog().metrics[rule.metric]
+    return _Choice(metric, TOTAL, start, end, (rule.priority, -distance, -context_distance, length))
+
+
+def _breakdown(metric: Metric, text: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for code, pattern in metric.breakdown_patterns:
+        m = pattern.match(text)
+        if m and (best is None or m.end() > best[0]):
+            best = (m.end(), code)
+    return best[1] if best else None
+
+
+def _after_semicolon(text: str) -> str:
+    """The part of a sentence after its last semicolon: a breakdown never crosses one."""
+    return text[max(text.rfind("；"), text.rfind(";")) + 1 :]
+
+
+def _direct(catalog: Catalog, ctx: _Context, ctr: str) -> _Choice | None:
+    trigger = catalog.triggers_by_counter[ctr]
+    near_ok = trigger is not None and trigger.search(ctx.window) is not None
+    choices = [
+        c
+        for r in catalog.rules_by_counter[ctr]
+        if (near_ok or r.near is None) and (c := _rank_rule(r, ctx, ctr))
+    ]
+    if not choices:
+        return None
+    best = max(choices, key=lambda c: c.rank)
+    sentence_scope = best.metric.breakdown_scope == "sentence"
+    scope = _after_semicolon(ctx.sentence_left) if sentence_scope else ctx.local
+    best.breakdown = (
+        _breakdown(best.metric, _plain(scope))
+        or (None if sentence_scope else _breakdown(best.metric, _plain(ctx.window)))
+        or TOTAL
+    )
+    return best
+
+
+def _topic(catalog: Catalog, ctx: _Context, ctr: str, text: str) -> _Choice | None:
+    if not catalog.subjectless.match(ctx.window.strip()):
+        return None
+    best: tuple[int, Metric] | None = None
+    for metric in catalog.metrics.values():
+        if metric.topic is None or ctr not in metric.counters:
+            continue
+        m = metric.topic.match(ctx.sentence_left)
+        if m and (best is None or m.end() > best[0]):
+            best = (m.end(), metric)
+    if best is None:
+        return None
+    end, metric = best
+    start = left_bound(text, ctx.sent_start + end, CLAUSE_ENDS, _CLAUSE_LIMIT)
+    start = max(start, ctx.sent_start)
+    breakdown = _breakdown(metric, _plain(ctx.sentence_left)) or TOTAL
+    return _Choice(metric, breakdown, start, ctx.ce, (0, 0, 0, 0))
+
+
+def _number(span: str, scale: int = 1) -> float:
+    """The value of a number span times `scale`, without binary noise (22150.68万 → 221506800)."""
+    rounded = round(parse_number(span) * scale, 4)
+    return float(int(rounded)) if rounded.is_integer() else rounded
+
+
+class _DocExtractor:
+    """Extraction state for one document: the last headline fact of the current sentence."""
+
+    def __init__(self, text: str, doc: str, year: int | None) -> None:
+        self.text = text
+        self.doc = doc
+        self.year = year
+        self.catalog = load_catalog()
+        self.bounds = Bounds(text)
+        self.anchor: _Anchor | None = None
+        self.anchor_sentence = -1
+
+    def fact(
+        self,
+        metric: str,
+        breakdown: str,
+        value: float,
+        unit: str,
+        qual: str,
+        period: int | None,
+        start: int,
+        end: int,
+    ) -> Fact:
+        return Fact(
+            self.doc,
+            metric,
+            breakdown,
+            value,
+            unit,
+            qual,
+            period or self.year or 0,
+            self.text[start:end],
+            start,
+            end,
+        )
+
+    def period(self, ctx: _Context) -> int | None:
+        if "年" in ctx.window and (years := _YEAR.findall(_plain(ctx.window))):
+            return int(years[-1])
+        first_end = self.bounds.end(self.bounds.clause, ctx.sent_start, _CLAUSE_LIMIT)
+        first = self.text[ctx.sent_start : first_end]
+        if (
+            first_end < ctx.window_start
+            and "年" in first
+            and (years := _YEAR.findall(_plain(first)))
+        ):
+            return int(years[-1])
+        return self.year
+
+    def skipped(self, ctx: _Context) -> bool:
+        """Plans, cumulative figures, absolute changes and other non-levels."""
+        cat = self.catalog
+        window, sentence = ctx.window, ctx.sentence_left
+        if not (
+            cat.plan_clause.search(window)
+            or cat.plan_sentence.search(sentence)
+            or cat.cumulative.search(sentence)
+            or cat.cumulative_weak.search(window)
+            or "以来" in sentence
+        ):
+            return False
+        window, sentence = _plain(window), _plain(sentence)
+        if cat.plan_clause.search(window) or cat.plan_sentence.search(sentence):
+            return True
+        if cat.cumulative.search(sentence):
+            return True
+        if cat.cumulative_weak.search(window) and not cat.annual.search(sentence):
+            return True
+        since = _YEAR_SINCE.search(sentence)
+        return bool(since and self.year and int(since.group(1)) < self.year)
+
+    def candidate(self, m: re.Match[str], prev_end: int) -> list[Fact]:
+        text, ns = self.text, m.start("num")
+        num = m.group("num")
+        if num == "一" or self.catalog.not_a_count_before.search(text[max(0, ns - 3) : ns]):
+            return []
+        after_qual = _AFTER_QUALIFIER.match(text, m.end())
+        ce = after_qual.end() if after_qual else m.end()
+        ctx = _context(self.bounds, ns, ce, prev_end)
+        if _in_title(text, ctx.sent_start, ns):
+            return []
+        if ctx.sent_start != self.anchor_sentence:
+            self.anchor, self.anchor_sentence = None, ctx.sent_start
+        qual = qualifier(text[max(0, ns - 6) : ns], m.group("inner") or "", text[m.end() : ce])
+        ctr = m.group("ctr")
+        value = _number(num, _MULTIPLIER.get(m.group("mult") or "", 1))
+        if ctr in ("%", "％"):
+            change = self.change(ctx, value, qual)
+            if change is not None:
+                return [] if self.skipped(ctx) else [change]
+        elif self.catalog.absolute_change_before.search(ctx.window):
+            return []
+        if self.skipped(ctx):
+            return []
+        return self.level(ctx, ctr, value, qual)
+
+    def level(self, ctx: _Context, ctr: str, value: float, qual: str) -> list[Fact]:
+        choice = _direct(self.catalog, ctx, ctr) or _topic(self.catalog, ctx, ctr, self.text)
+        period = self.period(ctx)
+        if period is not None and self.year is not None and period > self.year:
+            return []  # a report describes past years: a later year is a target
+        if choice is None:
+            return self.inherited(ctx, ctr, value, qual)
+        subitem = self.is_subitem(choice, ctx)
+        if subitem and choice.breakdown == TOTAL:
+            return []
+        fact = self.fact(
+            choice.metric.code,
+            choice.breakdown,
+            value,
+            choice.metric.counters[ctr],
+            qual,
+            period,
+            choice.start,
+            choice.end,
+        )
+        if not subitem:
+            self.anchor = _Anchor(fact.metric, fact.breakdown, fact.period, ctx.ce)
+        return [fact]
+
+    def is_subitem(self, choice: _Choice, ctx: _Context) -> bool:
+        """A part of the sentence's headline figure (其中…, 含…) rather than a headline."""
+        anchor = self.anchor
+        if anchor is None or anchor.metric != choice.metric.code:
+            return False
+        return bool(self.catalog.subitem_marker.search(self.text[anchor.end : ctx.ns]))
+
+    def inherited(self, ctx: _Context, ctr: str, value: float, qual: str) -> list[Fact]:
+        """A breakdown item or another year's figure of the sentence's headline fact."""
+        anchor = self.anchor
+        if anchor is None:
+            return []
+        metric = self.catalog.metrics[anchor.metric]
+        if ctr not in metric.counters:
+            return []
+        local = _plain(ctx.local).strip()
+        prior = self.catalog.prior_year.match(local)
+        if prior:
+            period = self.prior_period(local, anchor.period)
+            return [
+                self.fact(
+                    metric.code,
+                    anchor.breakdown,
+                    value,
+                    metric.counters[ctr],
+                    qual,
+                    period,
+                    ctx.local_start,
+                    ctx.ce,
+                )
+            ]
+        breakdown = _breakdown(metric, local)
+        if breakdown is None:
+            return []
+        return [
+            self.fact(
+                metric.code,
+                breakdown,
+                value,
+                metric.counters[ctr],
+                qual,
+                self.period(ctx),
+                ctx.local_start,
+                ctx.ce,
+            )
+        ]
+
+    def prior_period(self, local: str, anchor_period: int) -> int:
+        if m := _YEAR.match(local):
+            return int(m.group(1))
+        for word, offset in self.catalog.prior_year_offsets.items():
+            if local.startswith(word):
+                return anchor_period - offset
+        return anchor_period
+
+    def change(self, ctx: _Context, value: float, qual: str) -> Fact | None:
+        cat = self.catalog.change
+        m = cat.pattern.search(ctx.window)
+        if m is None:
+            return None
+        verb = m.group("verb")
+        signed = -value if any(verb.startswith(d) for d in cat.down) else value
+        subject, start = self.change_subject(ctx, ctx.window_start + m.start())
+        return self.fact(
+            STATED_CHANGE, subject, signed, "percent", qual, self.period(ctx), start, ctx.ce
+        )
+
+    def change_subject(self, ctx: _Context, phrase_start: int) -> tuple[str, int]:
+        """The subject of a change as written, and where its evidence starts."""
+        start, end = ctx.window_start, phrase_start
+        while True:
+            subject = _clean_subject(self.text[start:end], self.catalog)
+            if subject or start <= ctx.sent_start:
+                return subject or "unknown", start
+            end = start - 1
+            start = left_bound(self.text, end, CLAUSE_ENDS, _CLAUSE_LIMIT)
+
+    def table_facts(self, row: TableRow) -> list[Fact]:
+        facts = []
+        for i, cell in enumerate(row.cells[1:], start=1):
+            fact = self.table_cell(row, i, cell)
+            if fact is not None:
+                facts.append(fact)
+        return facts
+
+    def table_cell(self, row: TableRow, i: int, cell: Cell) -> Fact | None:
+        m = _SIGNED_CELL.match(cell.text)
+        if m is None:
+            return None
+        sign = -1 if m.group(1) in ("-", "−") else 1
+        value, qual = sign * _number(m.group(2)), "at_least" if m.group(3) else "exact"
+        label, start = row.labels[i], row.cells[0].start
+        name = _LABEL_UNIT.sub("", label).strip()
+        period = row.periods[i]
+        if _TARGET_HEADER.search(row.headers[i]) or (period and self.year and period > self.year):
+            return None
+        if period is None:
+            if not (_CHANGE_HEADER.search(row.headers[i]) and m.group(4) in ("%", "％")):
+                return None
+            return self.fact(
+                STATED_CHANGE, name, value, "percent", qual, self.year, start, cell.end
+            )
+        unit_word = m.group(4) or (u.group(1) if (u := _LABEL_UNIT.search(label)) else "")
+        choice = self.table_metric(name, row.caption, unit_word)
+        if choice is None:
+            return None
+        metric, ctr = choice
+        breakdown = _breakdown(metric, _plain(name)) or TOTAL
+        unit = metric.counters.get(ctr, metric.unit)
+        return self.fact(metric.code, breakdown, value, unit, qual, period, start, cell.end)
+
+    def table_metric(self, name: str, caption: str, unit_word: str) -> tuple[Metric, str] | None:
+        sentence = f"{caption}，{name}"
+        ctx = _Context(
+            ns=0,
+            ce=0,
+            sent_start=0,
+            window_start=0,
+            local_start=0,
+            sentence_left=sentence,
+            paragraph_left=sentence,
+            window=name,
+            local=name,
+            after="",
+        )
+        counters = (
+            [unit_word]
+            if unit_word in self.catalog.rules_by_counter
+            else list(self.catalog.counters)
+        )
+        best: tuple[_Choice, str] | None = None
+        for ctr in counters:
+            for rule in self.catalog.rules_by_counter[ctr]:
+                choice = _rank_rule(rule, ctx, ctr)
+                if choice and (best is None or choice.rank > best[0].rank):
+                    best = (choice, ctr)
+        return (best[0].metric, best[1]) if best else None
+
+
+def _clean_subject(raw: str, catalog: Catalog) -> str:
+    plain = re.sub(rf"{NUMBER}\s*(?:余|多)?\s*(?:[%％]|[^\s，,；;。]{{0,2}}?)$", "", raw.strip())
+    plain = plain.rsplit("的", 1)[-1]
+    verb = catalog.change.subject_verbs.match(plain)
+    if verb:
+        plain = plain[verb.end() :]
+    plain = catalog.change.subject_strip.sub("", plain)
+    plain = catalog.change.pattern.sub("", plain)
+    return plain.strip(" \u00a0\u3000“”\"'")
+
+
+def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
+    """All catalog facts stated in `text`, ordered by start offset.
+
+    `text[f.start:f.end] == f.evidence` holds for every fact. Periods default to
+    `report_year`; when it is None, the year is inferred by `infer_report_year`
+    (and is 0 when the text names no year at all).
+    """
+    year = report_year if report_year is not None else infer_report_year(text)
+    ex = _DocExtractor(text, doc, year)
+    facts: list[Fact] = []
+    plans = _merge(_plan_regions(text, ex.catalog, year))
+    plan_starts = [start for start, _ in plans]
+    rows = table_rows(text)
+    for row in rows:
+        if not _inside(plans, plan_starts, row.start):
+            facts.extend(ex.table_facts(row))
+    regions = _merge(plans + [(r.start, r.end) for r in rows])
+    starts = [start for start, _ in regions]
+    prev_end = 0
+    for m in _CANDIDATE.finditer(text):
+        if not _inside(regions, starts, m.start()):
+            facts.extend(ex.candidate(m, prev_end))
+        prev_end = m.end()
+    facts.sort(key=lambda f: (f.start, f.end, f.metric, f.breakdown))
+    return facts

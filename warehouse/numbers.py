@@ -1,0 +1,99 @@
+"""Numbers as written in Chinese reports: parse a matched span, tell its qualifier.
+
+`parse_number` handles Arabic digits (with thousands separators and decimals),
+full-width digits, 万/亿/千/百 multipliers, Chinese numerals (两, 〇, 零) and mixed
+forms such as ``3.6万``. cn2an is only ever applied to a matched numeral span:
+over whole text it rewrites words like 统一 or 一是.
+"""
+
+from __future__ import annotations
+
+import re
+
+import cn2an  # type: ignore[import-untyped]
+
+FULLWIDTH = str.maketrans("０１２３４５６７８９．，％：；（）｜\u3000", "0123456789.,%:;()| ")
+"""Full-width to ASCII, one character for one, so offsets survive folding."""
+
+CN_DIGITS = "〇零一二两三四五六七八九"
+CN_NUMERAL_CHARS = CN_DIGITS + "十百千万亿"
+
+ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
+MULTIPLIER = r"(?:千万|百万|万|亿)"
+CHINESE = rf"[{CN_DIGITS}十][{CN_NUMERAL_CHARS}]*"
+NUMBER = rf"(?:{ARABIC}(?:[ \u00a0]?{MULTIPLIER})?|{CHINESE})"
+"""A number as written, without qualifiers or counter words."""
+
+_MULTIPLIERS = {"千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
+_ARABIC_SPLIT = re.compile(r"^([0-9.]+)\s*(千万|百万|万|亿|千|百)?$")
+_STRIP = re.compile(r"[,\s\u00a0余多]")
+
+QUALIFIER_BEFORE = re.compile(
+    r"(超过|逾|多达|不少于|不低于|至少|将近|接近|不足|不到|不超过|大约|约|近)"
+    r"(?:[共计达有为]|达到)?$"
+)
+QUALIFIER_AFTER = re.compile(r"^[ \u00a0]?(以上|多|余|左右|以下|以内)")
+_BEFORE_CODES = {
+    "超过": "at_least",
+    "逾": "at_least",
+    "多达": "at_least",
+    "不少于": "at_least",
+    "不低于": "at_least",
+    "至少": "at_least",
+    "将近": "at_most",
+    "接近": "at_most",
+    "不足": "at_most",
+    "不到": "at_most",
+    "不超过": "at_most",
+    "近": "at_most",
+    "大约": "approx",
+    "约": "approx",
+}
+_AFTER_CODES = {
+    "以上": "at_least",
+    "多": "at_least",
+    "余": "at_least",
+    "左右": "approx",
+    "以下": "at_most",
+    "以内": "at_most",
+}
+
+
+def fold_width(text: str) -> str:
+    """Fold full-width digits and punctuation to ASCII; the length never changes."""
+    return text.translate(FULLWIDTH)
+
+
+def parse_number(span: str) -> float:
+    """The value of a number span: ``3.6148万`` → 36148, ``一千七百三十`` → 1730.
+
+    Raises ValueError when the span is not a number.
+    """
+    s = _STRIP.sub("", fold_width(span))
+    if not s:
+        raise ValueError(f"not a number: {span!r}")
+    m = _ARABIC_SPLIT.match(s)
+    if m:
+        value = float(m.group(1))
+        return value * _MULTIPLIERS[m.group(2)] if m.group(2) else value
+    if all(ch in CN_NUMERAL_CHARS for ch in s):
+        return float(cn2an.cn2an(s.replace("〇", "零"), "smart"))
+    raise ValueError(f"not a number: {span!r}")
+
+
+def qualifier(before: str, inner: str = "", after: str = "") -> str:
+    """The contract qualifier of a number from its surroundings.
+
+    before: text just left of the number; inner: what stands between number and
+    counter word (余/多); after: text just right of the counter word.
+    近期/近年 are no qualifiers: 近 must stand right before the number.
+    """
+    if inner and inner.strip() in _AFTER_CODES:
+        return _AFTER_CODES[inner.strip()]
+    m = QUALIFIER_AFTER.match(after)
+    if m and m.group(1) not in ("多", "余"):
+        return _AFTER_CODES[m.group(1)]
+    m = QUALIFIER_BEFORE.search(before)
+    if m:
+        return _BEFORE_CODES[m.group(1)]
+    return "exact"

@@ -1,0 +1,233 @@
+"""Sentences, clauses, headings and table rows, as offsets into the original text.
+
+Nothing here rewrites the text it indexes: callers slice the original string with
+the offsets returned, so evidence is always verbatim. Boundaries are found by
+looking outwards from a position (a few `str.rfind` calls), which keeps the cost
+proportional to the number of candidates, not to the length of the text.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from warehouse.numbers import fold_width
+
+SENTENCE_ENDS = "。！？!?\n"
+CLAUSE_ENDS = SENTENCE_ENDS + "；;，,：:"
+LOCAL_ENDS = CLAUSE_ENDS + "、（）()"
+"""Boundaries of the smallest unit that states one figure (a list item, a parenthesis)."""
+
+OPENERS = "（("
+CLOSERS = "）)"
+SPACE = " \t\r\u00a0\u3000"
+
+MAX_SENTENCE = 600
+MAX_CLAUSE = 200
+
+_CN = "一二三四五六七八九十"
+_HEADING = re.compile(
+    rf"^[ \t\u3000]*(?:(?P<l1>[{_CN}]+[、.．])|(?P<l2>[（(][{_CN}]+[)）])"
+    rf"|(?P<l0>第[{_CN}]+(?:部分|章))|(?P<l3>\d{{1,2}}[、.．](?!\d)))"
+)
+_YEAR_CELL = re.compile(r"^((?:19|20)\d{2})\s*年?度?$")
+_PIPE_RULE = re.compile(r"^[\s|:：\-—–]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One data row of a table: cell i has year `periods[i]` and subject `labels[i]`."""
+
+    start: int
+    end: int
+    cells: tuple[Cell, ...]
+    periods: tuple[int | None, ...]
+    labels: tuple[str, ...]
+    headers: tuple[str, ...]
+    caption: str
+
+
+class Bounds:
+    """Boundary positions of one text, found in one regex pass, queried by bisection."""
+
+    _ANY = re.compile(f"[{re.escape(LOCAL_ENDS)}]")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.sentence: list[int] = []
+        self.clause: list[int] = []
+        self.local: list[int] = []
+        for m in self._ANY.finditer(text):
+            pos, ch = m.start(), m.group()
+            self.local.append(pos)
+            if ch in CLAUSE_ENDS:
+                self.clause.append(pos)
+                if ch in SENTENCE_ENDS:
+                    self.sentence.append(pos)
+
+    def start(self, kind: list[int], pos: int, limit: int) -> int:
+        """Start of the unit of `kind` holding `pos` (after its boundary, spaces skipped)."""
+        i = bisect.bisect_left(kind, pos) - 1
+        start = max(kind[i] + 1 if i >= 0 else 0, pos - limit, 0)
+        while start < pos and self.text[start] in SPACE:
+            start += 1
+        return start
+
+    def end(self, kind: list[int], pos: int, limit: int) -> int:
+        """End of the unit of `kind` holding `pos`: its next boundary, or the limit."""
+        i = bisect.bisect_left(kind, pos)
+        return min(kind[i] if i < len(kind) else len(self.text), pos + limit)
+
+
+def rfind_any(text: str, chars: str, start: int, end: int) -> int:
+    """Index of the last of `chars` in text[start:end], or -1."""
+    return max(text.rfind(c, start, end) for c in chars)
+
+
+def find_any(text: str, chars: str, start: int, end: int) -> int:
+    """Index of the first of `chars` in text[start:end], or -1."""
+    hits = [i for i in (text.find(c, start, end) for c in chars) if i >= 0]
+    return min(hits) if hits else -1
+
+
+def left_bound(text: str, pos: int, chars: str, limit: int) -> int:
+    """Start of the unit ending at `pos`: just after the last boundary char, spaces skipped."""
+    floor = max(0, pos - limit)
+    i = rfind_any(text, chars, floor, pos)
+    start = i + 1 if i >= 0 else floor
+    while start < pos and text[start] in SPACE:
+        start += 1
+    return start
+
+
+def right_bound(text: str, pos: int, chars: str, limit: int) -> int:
+    """End of the unit starting at `pos`: the next boundary char or the limit."""
+    ceiling = min(len(text), pos + limit)
+    i = find_any(text, chars, pos, ceiling)
+    return i if i >= 0 else ceiling
+
+
+def sentence_span(text: str, pos: int) -> Span:
+    return Span(
+        left_bound(text, pos, SENTENCE_ENDS, MAX_SENTENCE),
+        right_bound(text, pos, SENTENCE_ENDS, MAX_SENTENCE),
+    )
+
+
+def clause_span(text: str, pos: int) -> Span:
+    return Span(
+        left_bound(text, pos, CLAUSE_ENDS, MAX_CLAUSE),
+        right_bound(text, pos, CLAUSE_ENDS, MAX_CLAUSE),
+    )
+
+
+def _split(text: str, chars: str) -> list[Span]:
+    pieces = re.finditer(f"[^{re.escape(chars)}]+", text)
+    return [Span(m.start(), m.end()) for m in pieces if m.group().strip()]
+
+
+def sentences(text: str) -> list[Span]:
+    """All sentences (split at 。！？ and newlines), as spans of the original text."""
+    return _split(text, SENTENCE_ENDS)
+
+
+def clauses(text: str) -> list[Span]:
+    """All clauses (sentences further split at semicolons, commas and colons)."""
+    return _split(text, CLAUSE_ENDS)
+
+
+def line_span(text: str, pos: int) -> Span:
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return Span(start, len(text) if end < 0 else end)
+
+
+def heading_level(line: str) -> int | None:
+    """Outline depth of a heading line (第一部分 0, 一、 1, (一) 2, 1. 3), else None."""
+    m = _HEADING.match(line)
+    if not m:
+        return None
+    for level, group in enumerate(("l0", "l1", "l2", "l3")):
+        if m.group(group):
+            return level
+    return None
+
+
+def _cells(text: str, start: int, end: int) -> list[Cell]:
+    line = text[start:end]
+    sep = "\t" if "\t" in line else "|"
+    cells, pos = [], start
+    for part in line.split(sep):
+        lead = len(part) - len(part.lstrip())
+        body = part.strip()
+        if body:
+            cells.append(Cell(pos + lead, pos + lead + len(body), body))
+        pos += len(part) + 1
+    return cells
+
+
+def _year(cell: Cell) -> int | None:
+    m = _YEAR_CELL.match(fold_width(cell.text))
+    return int(m.group(1)) if m else None
+
+
+def _row(cells: list[Cell], header: list[Cell], caption: str, start: int, end: int) -> TableRow:
+    """Align a data row with its header, by column year or by row year."""
+    heads = tuple(h.text for h in header) + ("",) * max(0, len(cells) - len(header))
+    column_years = tuple(_year(h) for h in header)
+    if any(y is not None for y in column_years[1:]):
+        periods = column_years + (None,) * max(0, len(cells) - len(header))
+        labels = (cells[0].text,) * len(cells)
+    else:
+        periods = (_year(cells[0]),) * len(cells)
+        labels = heads
+    return TableRow(start, end, tuple(cells), periods, labels, heads, caption)
+
+
+def _is_year_table(header: list[Cell], cells: list[Cell]) -> bool:
+    return any(_year(h) is not None for h in header[1:]) or _year(cells[0]) is not None
+
+
+def table_rows(text: str) -> list[TableRow]:
+    """Data rows of tab- or pipe-separated tables that name a year per column or per row.
+
+    The first row of a table is its header. Cells are aligned with the header by
+    position; the caption is the last non-table line before the table.
+    """
+    if "\t" not in text and "|" not in text:
+        return []
+    rows: list[TableRow] = []
+    header: list[Cell] | None = None
+    caption = ""
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        if "\t" not in line and "|" not in line:
+            header = None
+            caption = line.strip() or caption
+            continue
+        if _PIPE_RULE.match(line):
+            continue
+        cells = _cells(text, start, end)
+        if len(cells) < 2:
+            continue
+        if header is None:
+            header = cells
+        elif _is_year_table(header, cells):
+            rows.append(_row(cells, header, caption, start, end))
+    return rows
