@@ -181,7 +181,10 @@ def evaluate(
         report, found = extract_document(document.text, document.doc)
         reports.append(report.to_dict())
         facts += [f.to_dict() for f in found]
-    docs = {str(r["doc"]).split("/")[-1] for r in reports}
+    annotated = {str(g["doc"]) for g in [*gold_facts, *gold_reports]}
+    docs = {str(r["doc"]).split("/")[-1] for r in reports} & annotated
+    if unannotated := len(reports) - len(docs):
+        err.print(f"{unannotated} file(s) not in the gold directory were not scored")
     score = print_fact_score(console, gold_facts, facts, docs, errors)
     if gold_reports:
         print_report_score(console, [g for g in gold_reports if g["doc"] in docs], reports)
