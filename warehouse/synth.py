@@ -28,6 +28,8 @@ PLACES = (
     ("湖南省", "长沙市", "岳麓区"),
 )
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
+COUNT = re.compile(r"\d+(?:\.\d+)?(?=[件宗起个名人次项家万元])")
+"""Counts to vary: years, percentages, dates and document numbers are left as written."""
 YEAR = re.compile(r"20[12]\d(?=年)")
 
 
@@ -39,20 +41,24 @@ def seed_paragraphs(seeds_dir: Path = SEEDS_DIR) -> list[str]:
     return paragraphs
 
 
-def _vary_numbers(paragraph: str, rng: random.Random) -> str:
-    def vary(match: re.Match[str]) -> str:
+def _scale_counts(paragraph: str, factor: float) -> str:
+    """One factor per report keeps each report's figures consistent (successes ≤ cases)."""
+
+    def scale(match: re.Match[str]) -> str:
         token = match.group()
         if "." in token:
-            return f"{float(token) * rng.uniform(0.8, 1.2):.2f}"
-        return str(max(1, round(int(token) * rng.uniform(0.7, 1.3))))
+            return f"{float(token) * factor:.2f}"
+        return str(max(1, round(int(token) * factor)))
 
-    return NUMBER.sub(vary, paragraph)
+    return COUNT.sub(scale, paragraph)
 
 
 def synthetic_report(index: int, paragraphs: list[str], rng: random.Random) -> str:
     _, city, district = PLACES[index % len(PLACES)]
     year = 2016 + index % 9
-    body = [_vary_numbers(p, rng) for p in rng.sample(paragraphs, k=min(len(paragraphs), 24))]
+    factor = rng.uniform(0.5, 2.0)
+    picked = rng.sample(paragraphs, k=min(len(paragraphs), 24))
+    body = [_scale_counts(p, factor) for p in picked]
     text = "\n".join(
         [f"{district}{year}年法治政府建设情况报告", *body, f"{city}{district}人民政府"]
     )
