@@ -234,10 +234,7 @@ def sql(
     """
     import duckdb
 
-    path = config.db_path(db)
-    if not path.exists():
-        err.print(f"[red]{path}: no warehouse yet; run `fazhi run` first[/red]")
-        raise typer.Exit(EXIT_USAGE)
+    path = _existing_db(db)
     with duckdb.connect(str(path), read_only=True) as con:
         if query:
             con.sql(query).show(max_rows=200)
@@ -277,14 +274,64 @@ def docs(
     from warehouse.load import open_for_update
     from warehouse.transform import docs_site, run_dbt, static_docs_site
 
+    with open_for_update(_existing_db(db), wait=True) as work:
+        run_dbt(["docs", "generate", "--static"], work)
+    console.print(f"docs site: {docs_site()}\nsingle page: {static_docs_site()}")
+    console.print("serve it with: cd dbt_project && ../.venv/bin/dbt docs serve --profiles-dir .")
+
+
+def _existing_db(db: Path | None) -> Path:
     path = config.db_path(db)
     if not path.exists():
         err.print(f"[red]{path}: no warehouse yet; run `fazhi run` first[/red]")
         raise typer.Exit(EXIT_USAGE)
-    with open_for_update(path, wait=True) as work:
-        run_dbt(["docs", "generate", "--static"], work)
-    console.print(f"docs site: {docs_site()}\nsingle page: {static_docs_site()}")
-    console.print("serve it with: cd dbt_project && ../.venv/bin/dbt docs serve --profiles-dir .")
+    return path
+
+
+@app.command()
+def report(
+    db: Annotated[
+        Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="Output directory.")] = Path("out/report"),
+    review_dir: Annotated[
+        Path | None, typer.Option(help="Directory of `fazhi review` pages to link evidence to.")
+    ] = None,
+) -> None:
+    """Write a static HTML report: year-over-year charts, top jurisdictions, coverage.
+
+    Example: `fazhi report --out out/report` then open out/report/index.html
+    """
+    from warehouse.charts import write_report
+
+    index = write_report(_existing_db(db), out, review_dir)
+    console.print(f"report: {index}")
+
+
+class ExportFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+
+
+@app.command()
+def export(
+    db: Annotated[
+        Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")
+    ] = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="parquet or csv.")] = (
+        ExportFormat.parquet
+    ),
+    out: Annotated[Path, typer.Option(help="Output directory.")] = Path("out/export"),
+) -> None:
+    """Export every marts table and view to one Parquet or CSV file each.
+
+    CSV is UTF-8 with a byte-order mark so spreadsheets read Chinese text correctly.
+    Example: `fazhi export --format csv --out out/csv`
+    """
+    from warehouse.export import export_marts
+
+    written = export_marts(_existing_db(db), out, fmt.value)
+    console.print(f"wrote {len(written)} files to {out}")
 
 
 @app.command()

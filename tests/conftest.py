@@ -1,0 +1,28 @@
+"""Shared fixtures. Each fixture here is self-contained; add new ones below, do not merge them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+try:  # tests/ as a package (rootdir on sys.path) or as a plain directory (pytest's prepend)
+    from tests.dbt_fixture import make_raw_db
+except ImportError:
+    from dbt_fixture import make_raw_db  # type: ignore[no-redef]
+
+
+@pytest.fixture(scope="session")
+def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DuckDB file built ONCE per session: dbt_fixture's raw tables plus `dbt build`.
+
+    dbt's artifacts and logs go to the temporary directory, not dbt_project/target. Tests must
+    open the file read-only and close their connections (dbt may reopen it read-write).
+    """
+    from warehouse.transform import run_dbt
+
+    tmp = tmp_path_factory.mktemp("fixture_warehouse")
+    db = tmp / "fazhi.duckdb"
+    make_raw_db(db)
+    run_dbt(["build", "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")], db)
+    return db
