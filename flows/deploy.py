@@ -29,13 +29,21 @@ def build_deployment(
     cron: str | None = "0 2 * * *",
     interval: timedelta | None = None,
     name: str = DEPLOYMENT_NAME,
+    **flow_parameters: object,
 ) -> RunnerDeployment:
-    """The ETL flow on `input_dir` into `db`, on a cron (or interval) schedule."""
+    """The ETL flow on `input_dir` into `db`, on a cron (or interval) schedule.
+
+    `flow_parameters` are further parameters of the `etl` flow (e.g. docs=False).
+    """
     return etl.to_deployment(
         name=name,
         cron=None if interval else cron,
         interval=interval,
-        parameters={"input_dir": str(input_dir.resolve()), "db": str(config.db_path(db))},
+        parameters={
+            "input_dir": str(input_dir.resolve()),
+            "db": str(config.db_path(db)),
+            **flow_parameters,
+        },
         description="Ingest the reports the scrapers dropped into the input folder.",
         tags=["fazhi", "etl"],
     )
@@ -84,12 +92,15 @@ def ensure_server(
 
 
 def serve(deployment: RunnerDeployment, port: int = DEFAULT_PORT) -> None:
-    """Serve the deployment until interrupted; runs appear in the UI at 127.0.0.1:port."""
+    """Serve the deployment until interrupted; runs appear in the UI at 127.0.0.1:port.
+
+    One run at a time: a run that would overlap the previous one waits for it.
+    """
     from prefect import serve as prefect_serve
 
     server = ensure_server(port)
     try:
-        prefect_serve(deployment)
+        prefect_serve(deployment, limit=1)
     finally:
         if server is not None:
             server.terminate()

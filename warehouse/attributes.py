@@ -32,6 +32,7 @@ _MASK = r"(?:\*{2,}|＊{2,}|×{2,}|[XxＸ]{2,})"
 _MASKED = re.compile(_MASK)
 _MASKED_NAME = re.compile(_MASK + r"(?:自治区|自治州|自治县|地区|街道|省|市|州|盟|区|县|旗|镇|乡)")
 _LOCAL_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡)")
+_COUNTY_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:区|县|旗)")
 _NOT_IN_LOCAL = set("局厅委办府于法治年的和及与各全本我该所在对市区县省")
 _LOCAL_AT_CLAUSE = re.compile(r"(?:^|[,，。;；:：\s])([\u4e00-\u9fff]{2,6}?(?:街道|镇|乡))")
 
@@ -130,7 +131,7 @@ def extract_report(text: str, doc: str) -> Report:
     sig_chain = chain(signature.org, gaz) if signature.org else Chain((), "")
     masked = bool(_MASKED_NAME.search(text[:HEAD_CHARS]) or _MASKED_NAME.search(text[-TAIL_CHARS:]))
     names = title_chain.names or sig_chain.names or _body_chain(head.body, text, mentions, gaz)
-    place = _Place.of(names, mentions, gaz)
+    place = _Place.of(names, mentions, gaz, cited=_cited_mentions(text, gaz))
     return Report(
         doc=doc,
         title=head.title,
@@ -323,7 +324,7 @@ def chain(s: str, gaz: Gazetteer) -> Chain:
         if s[i] in " \u3000":
             i += 1
             continue
-        name = _name_at(s, i, gaz)
+        name = _name_at(s, i, gaz, after_division=bool(names) and names[-1] in gaz)
         if not name:
             break
         names.append(name)
@@ -331,12 +332,16 @@ def chain(s: str, gaz: Gazetteer) -> Chain:
     return Chain(tuple(names), s[i:].strip())
 
 
-def _name_at(s: str, i: int, gaz: Gazetteer) -> str | None:
+def _name_at(s: str, i: int, gaz: Gazetteer, after_division: bool = False) -> str | None:
     if m := _MASKED_NAME.match(s, i):
         return m.group(0)
     if found := gaz.match_at(s, i):
         return found
     m = _LOCAL_NAME.match(s, i)
+    if m and not _NOT_IN_LOCAL.intersection(m.group(0)[:-1]):
+        return m.group(0)
+    # a county-level name the gazetteer lacks, written right after its city (某市新设区)
+    m = _COUNTY_NAME.match(s, i) if after_division else None
     if m and not _NOT_IN_LOCAL.intersection(m.group(0)[:-1]):
         return m.group(0)
     return None
@@ -362,6 +367,11 @@ def _uncited_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
         if k < 0 or spans[k][1] <= mention.start:
             kept.append(mention)
     return kept
+
+
+def _cited_mentions(text: str, gaz: Gazetteer) -> list[Mention]:
+    """Division names inside titles of cited documents 《…》 (offsets relative to the title)."""
+    return [m for cited in _CITED.finditer(text) for m in gaz.scan(cited.group())]
 
 
 def _body_chain(body: str, text: str, mentions: list[Mention], gaz: Gazetteer) -> tuple[str, ...]:
@@ -396,7 +406,13 @@ class _Place:
     level: str | None
 
     @classmethod
-    def of(cls, names: tuple[str, ...], mentions: list[Mention], gaz: Gazetteer) -> _Place:
+    def of(
+        cls,
+        names: tuple[str, ...],
+        mentions: list[Mention],
+        gaz: Gazetteer,
+        cited: list[Mention] | None = None,
+    ) -> _Place:
         if not names:
             return cls(None, None, None, None)
         name = names[-1]
@@ -409,7 +425,8 @@ class _Place:
             found = _agreed(gaz.best(name, context))
             parent = written_parent or found.parent
             return cls(name, parent, found.province, found.level or _suffix_level(name))
-        parent = written_parent or _local_parent(mentions, gaz)
+        # a town that names its county only in a cited document (《永宁县…实施方案》)
+        parent = written_parent or _local_parent(mentions, gaz) or _local_parent(cited or [], gaz)
         above = _agreed(gaz.best(parent, context)) if parent else _Agreed()
         province = parent if above.level == "province" else above.province
         return cls(name, parent, province, _suffix_level(name))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from warehouse.catalog import STATED_CHANGE, TOTAL, Catalog, Metric, Rule, load_catalog
 from warehouse.contract import Fact
-from warehouse.numbers import NUMBER, fold_width, parse_number, qualifier
+from warehouse.numbers import NUMBER, PERCENT_WORDS, fold_width, fold_years, parse_number, qualifier
 from warehouse.segment import (
     CLAUSE_ENDS,
     Bounds,
@@ -49,12 +49,16 @@ _INLINE_HEADING = re.compile(
 )
 _CHANGE_HEADER = re.compile(r"同比|增长|增幅|增减|变化|涨幅|降幅")
 _SIGNED_CELL = re.compile(rf"^([-−+]?)\s*({NUMBER})\s*(余|多)?\s*([^\d\s]{{0,2}})$")
+_PERCENT = ("%", "％")
+_POINTS = ("个百分点", "百分点")
+_SUBITEM_LABEL = re.compile(r"^(?:其中|含|包括)[:：]?\s*")
 
 
 def _candidate_pattern(catalog: Catalog) -> re.Pattern[str]:
     counters = "|".join("个(?!百分点)" if c == "个" else re.escape(c) for c in catalog.counters)
     return re.compile(
-        rf"(?<![0-9０-９.．A-Za-z])(?P<num>{NUMBER})[ \u00a0]?"
+        rf"(?P<pct>{PERCENT_WORDS})"
+        rf"|(?<![0-9０-９.．A-Za-z])(?P<num>{NUMBER})[ \u00a0]?"
         rf"(?P<inner>余|多)?(?P<mult>万|亿)?[ \u00a0]?(?P<ctr>{counters})"
     )
 
@@ -104,15 +108,15 @@ def infer_report_year(text: str) -> int | None:
     """
     head = [line for line in text.split("\n", 12)[:12] if line.strip()][:3]
     for line in head:
-        if m := _YEAR.search(fold_width(line)):
+        if m := _YEAR.search(fold_years(fold_width(line))):
             return int(m.group(1))
-    counts = Counter(int(y) for y in _YEAR.findall(fold_width(text)))
+    counts = Counter(int(y) for y in _YEAR.findall(fold_years(fold_width(text))))
     return counts.most_common(1)[0][0] if counts else None
 
 
 def _plain(text: str) -> str:
     """A copy for keyword checks: titles of documents blanked, full-width folded."""
-    return _TITLE.sub("《》", fold_width(text))
+    return _TITLE.sub("《》", fold_years(fold_width(text)))
 
 
 def _plan_regions(text: str, catalog: Catalog, year: int | None) -> list[tuple[int, int]]:
@@ -323,6 +327,7 @@ class _DocExtractor:
         self.bounds = Bounds(text)
         self.anchor: _Anchor | None = None
         self.anchor_sentence = -1
+        self.table_parent: tuple[tuple[str, ...], Metric] | None = None
 
     def fact(
         self,
@@ -384,8 +389,12 @@ class _DocExtractor:
         return bool(since and self.year and int(since.group(1)) < self.year)
 
     def candidate(self, m: re.Match[str], prev_end: int) -> list[Fact]:
-        text, ns = self.text, m.start("num")
-        num = m.group("num")
+        text = self.text
+        if m.group("pct"):  # 百分之九十八点五
+            ns, num, inner, mult, ctr = m.start(), m.group("pct"), "", "", "%"
+        else:
+            ns, num, ctr = m.start("num"), m.group("num"), m.group("ctr")
+            inner, mult = m.group("inner") or "", m.group("mult") or ""
         if num == "一" or self.catalog.not_a_count_before.search(text[max(0, ns - 3) : ns]):
             return []
         after_qual = _AFTER_QUALIFIER.match(text, m.end())
@@ -395,13 +404,14 @@ class _DocExtractor:
             return []
         if ctx.sent_start != self.anchor_sentence:
             self.anchor, self.anchor_sentence = None, ctx.sent_start
-        qual = qualifier(text[max(0, ns - 6) : ns], m.group("inner") or "", text[m.end() : ce])
-        ctr = m.group("ctr")
-        value = _number(num, _MULTIPLIER.get(m.group("mult") or "", 1))
-        if ctr in ("%", "％"):
+        qual = qualifier(text[max(0, ns - 6) : ns], inner, text[m.end() : ce])
+        value = _number(num, _MULTIPLIER.get(mult, 1))
+        if ctr in _PERCENT or ctr in _POINTS:
             change = self.change(ctx, value, qual)
             if change is not None:
                 return [] if self.skipped(ctx) else [change]
+            if ctr in _POINTS:
+                return []  # percentage points are only ever a change
         elif self.catalog.absolute_change_before.search(ctx.window):
             return []
         if self.skipped(ctx):
@@ -511,13 +521,21 @@ class _DocExtractor:
 
     def table_facts(self, row: TableRow) -> list[Fact]:
         facts = []
+        label = row.cells[0].text
+        parent = self.table_parent if self.table_parent and row.headers == self.table_parent[0] else None
+        sub = _SUBITEM_LABEL.match(label)
+        inherited = parent[1] if parent and sub else None
         for i, cell in enumerate(row.cells[1:], start=1):
-            fact = self.table_cell(row, i, cell)
+            fact = self.table_cell(row, i, cell, inherited)
             if fact is not None:
                 facts.append(fact)
+                if not sub and fact.metric != STATED_CHANGE:
+                    self.table_parent = (row.headers, self.catalog.metrics[fact.metric])
         return facts
 
-    def table_cell(self, row: TableRow, i: int, cell: Cell) -> Fact | None:
+    def table_cell(
+        self, row: TableRow, i: int, cell: Cell, inherited: Metric | None = None
+    ) -> Fact | None:
         m = _SIGNED_CELL.match(cell.text)
         if m is None:
             return None
@@ -529,12 +547,25 @@ class _DocExtractor:
         if _TARGET_HEADER.search(row.headers[i]) or (period and self.year and period > self.year):
             return None
         if period is None:
-            if not (_CHANGE_HEADER.search(row.headers[i]) and m.group(4) in ("%", "％")):
+            if _CHANGE_HEADER.search(row.headers[i]) and m.group(4) in _PERCENT:
+                name = _SUBITEM_LABEL.sub("", name)
+                return self.fact(
+                    STATED_CHANGE, name, value, "percent", qual, self.year, start, cell.end
+                )
+            if not row.yearless:
                 return None
-            return self.fact(
-                STATED_CHANGE, name, value, "percent", qual, self.year, start, cell.end
-            )
+            period = self.year
         unit_word = m.group(4) or (u.group(1) if (u := _LABEL_UNIT.search(label)) else "")
+        if inherited is not None:
+            # 其中：农民工案件 under 法律援助案件: the parent row's metric, this row's breakdown
+            sub_breakdown = _breakdown(inherited, _plain(_SUBITEM_LABEL.sub("", name)))
+            if sub_breakdown is None or sub_breakdown == TOTAL:
+                return None
+            ctr = unit_word if unit_word in inherited.counters else ""
+            unit = inherited.counters.get(ctr, inherited.unit)
+            return self.fact(
+                inherited.code, sub_breakdown, value, unit, qual, period, start, cell.end
+            )
         choice = self.table_metric(name, row.caption, unit_word)
         if choice is None:
             return None
@@ -594,11 +625,17 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
     facts: list[Fact] = []
     plans = _merge(_plan_regions(text, ex.catalog, year))
     plan_starts = [start for start, _ in plans]
-    rows = table_rows(text)
+    rows = table_rows(text, include_yearless=True)
+    covered = []
     for row in rows:
         if not _inside(plans, plan_starts, row.start):
-            facts.extend(ex.table_facts(row))
-    regions = _merge(plans + [(r.start, r.end) for r in rows])
+            found = ex.table_facts(row)
+            facts.extend(found)
+            if found or not row.yearless:
+                covered.append((row.start, row.end))
+        elif not row.yearless:
+            covered.append((row.start, row.end))
+    regions = _merge(plans + covered)
     starts = [start for start, _ in regions]
     prev_end = 0
     for m in _CANDIDATE.finditer(text):

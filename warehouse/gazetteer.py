@@ -198,7 +198,17 @@ def _parent(code: str, level: str, names: dict[str, str], province: str) -> str 
     return names.get(code[:4] + "0" * 8, province)
 
 
+# Divisions the shipped table lacks (it files Chongqing's 江北区 and 渝北区 under 两江新区).
+SUPPLEMENT = (
+    ("500105000000", "江北区"),
+    ("500112000000", "渝北区"),
+)
+
+
 @lru_cache(maxsize=1)
 def load() -> Gazetteer:
     """The gazetteer, built on first use and cached for the process."""
-    return Gazetteer(build_places(_read_table()), _read_nations())
+    rows = _read_table()
+    known = {code for code, _ in rows}
+    rows += [row for row in SUPPLEMENT if row[0] not in known]
+    return Gazetteer(build_places(rows), _read_nations())

@@ -18,11 +18,27 @@ FULLWIDTH = str.maketrans("０１２３４５６７８９．，％：；（）�
 CN_DIGITS = "〇零一二两三四五六七八九"
 CN_NUMERAL_CHARS = CN_DIGITS + "十百千万亿"
 
-ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3})*(?:[.．][0-9０-９]+)?"
+_DIGIT = "[0-9０-９]"
+_GROUP_SPACE = "[ \u00a0\u2009\u202f]"
+ARABIC = (
+    rf"(?:{_DIGIT}{{1,3}}(?:{_GROUP_SPACE}{_DIGIT}{{3}}(?!{_DIGIT}))+"  # 4 512 (space-grouped)
+    rf"|{_DIGIT}+(?:[,，]{_DIGIT}{{3}})*)(?:[.．]{_DIGIT}+)?"
+)
 MULTIPLIER = r"(?:千万|百万|万|亿)"
-CHINESE = rf"[{CN_DIGITS}十][{CN_NUMERAL_CHARS}]*"
+CHINESE = (
+    rf"[{CN_DIGITS}十][{CN_NUMERAL_CHARS}]*"
+    # a bare order of magnitude: 近千件, 千余人, 万余件 (1000, 1000, 10000)
+    r"|(?:(?<=近)|(?<=逾)|(?<=约))[百千万](?![百千万])|[百千万](?=[余多])"
+)
 NUMBER = rf"(?:{ARABIC}(?:[ \u00a0]?{MULTIPLIER})?|{CHINESE})"
 """A number as written, without qualifiers or counter words."""
+
+PERCENT_WORDS = rf"百分之(?:{ARABIC}|[{CN_DIGITS}十百]+(?:点[{CN_DIGITS}]+)?)"
+"""A percentage written out: 百分之九十八点五, 百分之百, 百分之95."""
+
+_CN_YEAR = re.compile(r"[一二][〇零○][〇零○一二三四五六七八九]{2}(?=\s*年)")
+_CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
+_CN_DIGIT_VALUES = str.maketrans("〇零一二两三四五六七八九", "001223456789")
 
 _MULTIPLIERS = {"千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "千": 1e3, "百": 1e2}
 _ARABIC_SPLIT = re.compile(r"^([0-9.]+)\s*(千万|百万|万|亿|千|百)?$")
@@ -64,20 +80,36 @@ def fold_width(text: str) -> str:
     return text.translate(FULLWIDTH)
 
 
+def fold_years(text: str) -> str:
+    """Write Chinese-numeral years in digits (二〇二一年 → 2021年); the length never changes."""
+    if "〇" not in text and "零" not in text and "○" not in text:
+        return text
+    return _CN_YEAR.sub(lambda m: m.group().translate(_CN_YEAR_DIGITS), text)
+
+
 def parse_number(span: str) -> float:
     """The value of a number span: ``3.6148万`` → 36148, ``一千七百三十`` → 1730.
 
     Raises ValueError when the span is not a number.
     """
     s = _STRIP.sub("", fold_width(span))
+    if s.startswith("百分之"):
+        s = s[3:]
     if not s:
         raise ValueError(f"not a number: {span!r}")
     m = _ARABIC_SPLIT.match(s)
     if m:
         value = float(m.group(1))
         return value * _MULTIPLIERS[m.group(2)] if m.group(2) else value
-    if all(ch in CN_NUMERAL_CHARS for ch in s):
-        return float(cn2an.cn2an(s.replace("〇", "零"), "smart"))
+    whole, dot, decimals = s.partition("点")
+    if whole and all(ch in CN_NUMERAL_CHARS for ch in whole):
+        if whole[0] in "十百千万亿" and whole[0] != "十":
+            whole = "一" + whole  # 千余 → 一千
+        value = float(cn2an.cn2an(whole.replace("〇", "零"), "smart"))
+        if not dot:
+            return value
+        if decimals and all(ch in CN_DIGITS for ch in decimals):
+            return value + float("0." + decimals.translate(_CN_DIGIT_VALUES))
     raise ValueError(f"not a number: {span!r}")
 
 

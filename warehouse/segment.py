@@ -59,6 +59,8 @@ class TableRow:
     labels: tuple[str, ...]
     headers: tuple[str, ...]
     caption: str
+    yearless: bool = False
+    """No year per column or row: every figure is for the report year."""
 
 
 class Bounds:
@@ -202,11 +204,42 @@ def _is_year_table(header: list[Cell], cells: list[Cell]) -> bool:
     return any(_year(h) is not None for h in header[1:]) or _year(cells[0]) is not None
 
 
-def table_rows(text: str) -> list[TableRow]:
+_HEADER_CELL = re.compile(r"^[^\d０-９，,。；;：:！？]{1,12}$")
+_NUMERIC_CELL = re.compile(r"[0-9０-９]")
+
+
+def _is_yearless_row(header: list[Cell], cells: list[Cell]) -> bool:
+    """A row of a table whose header names only columns (项目 | 数量 | 同比): short word cells."""
+    return (
+        len(header) >= 2
+        and len(cells) >= 2
+        and all(_HEADER_CELL.match(h.text) for h in header)
+        and not _NUMERIC_CELL.search(cells[0].text)
+        and any(_NUMERIC_CELL.search(c.text) for c in cells[1:])
+    )
+
+
+def _yearless_row(cells: list[Cell], header: list[Cell], caption: str, start: int, end: int) -> TableRow:
+    heads = tuple(h.text for h in header) + ("",) * max(0, len(cells) - len(header))
+    return TableRow(
+        start,
+        end,
+        tuple(cells),
+        (None,) * len(cells),
+        (cells[0].text,) * len(cells),
+        heads,
+        caption,
+        yearless=True,
+    )
+
+
+def table_rows(text: str, include_yearless: bool = False) -> list[TableRow]:
     """Data rows of tab- or pipe-separated tables that name a year per column or per row.
 
     The first row of a table is its header. Cells are aligned with the header by
-    position; the caption is the last non-table line before the table.
+    position; the caption is the last non-table line before the table. With
+    `include_yearless`, rows of tables without any year (项目 | 数量 | 同比) are kept too,
+    marked `yearless`.
     """
     if "\t" not in text and "|" not in text:
         return []
@@ -230,4 +263,6 @@ def table_rows(text: str) -> list[TableRow]:
             header = cells
         elif _is_year_table(header, cells):
             rows.append(_row(cells, header, caption, start, end))
+        elif include_yearless and _is_yearless_row(header, cells):
+            rows.append(_yearless_row(cells, header, caption, start, end))
     return rows
