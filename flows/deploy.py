@@ -13,6 +13,7 @@ import time
 import urllib.request
 from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 from prefect.deployments.runner import RunnerDeployment
 
@@ -35,7 +36,7 @@ def build_deployment(
 
     `flow_parameters` are further parameters of the `etl` flow (e.g. docs=False).
     """
-    return etl.to_deployment(
+    deployment = etl.to_deployment(
         name=name,
         cron=None if interval else cron,
         interval=interval,
@@ -47,6 +48,7 @@ def build_deployment(
         description="Ingest the reports the scrapers dropped into the input folder.",
         tags=["fazhi", "etl"],
     )
+    return cast(RunnerDeployment, deployment)  # to_deployment is sync here, not a coroutine
 
 
 def api_url(port: int) -> str:

@@ -8,11 +8,11 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
-from prefect.task_runners import TaskRunner
 from prefect_dbt import PrefectDbtRunner, PrefectDbtSettings
 
 from warehouse import config, pipeline
@@ -108,7 +108,7 @@ def run_etl(
     db: str | None = None,
     workers: int | None = None,
     dask_address: str | None = None,
-    **kwargs: object,
+    **kwargs: Any,
 ) -> RunSummary:
     """Run the flow on threads (default), a local Dask cluster, or a remote Dask scheduler."""
     runner = _task_runner(workers, dask_address)
@@ -116,7 +116,8 @@ def run_etl(
     return flow_fn(input_dir=input_dir, db=db, **kwargs)
 
 
-def _task_runner(workers: int | None, dask_address: str | None) -> TaskRunner | None:
+def _task_runner(workers: int | None, dask_address: str | None) -> Any:
+    """A DaskTaskRunner, or None for Prefect's default thread pool."""
     if dask_address is None and workers is None:
         return None
     from prefect_dask import DaskTaskRunner

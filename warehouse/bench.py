@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -90,10 +91,12 @@ def time_queries(db: Path) -> dict[str, float]:
         out = {}
         for label, sql in YOY_QUERIES.items():
             params = [name] if "?" in sql else []
-            out[label], _ = _timed(
-                lambda sql=sql, params=params: con.execute(sql, params).fetchall()
-            )
+            out[label], _ = _timed(partial(_fetch, con, sql, params))
         return out
+
+
+def _fetch(con: duckdb.DuckDBPyConnection, sql: str, params: list[str]) -> list[tuple[Any, ...]]:
+    return con.execute(sql, params).fetchall()
 
 
 def run_bench(docs: int, workers: int, full_run: bool, work_dir: Path | None = None) -> BenchResult:

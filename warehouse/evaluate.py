@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -114,7 +114,9 @@ def _match(gold: Iterable[Mapping[str, Any]], pred: Iterable[Mapping[str, Any]],
 
 
 def score_facts(
-    gold: list[Mapping[str, Any]], pred: list[Mapping[str, Any]], docs: set[str] | None = None
+    gold: Sequence[Mapping[str, Any]],
+    pred: Sequence[Mapping[str, Any]],
+    docs: set[str] | None = None,
 ) -> FactScore:
     """Precision/recall/F1 of `pred` against `gold`, optionally restricted to `docs`."""
     if docs is not None:
@@ -155,7 +157,9 @@ def _text(value: Any) -> str:
     return str(value).strip().lower()
 
 
-def score_reports(gold: list[Mapping[str, Any]], pred: list[Mapping[str, Any]]) -> ReportScore:
+def score_reports(
+    gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]
+) -> ReportScore:
     """Share of report attributes equal to gold, field by field."""
     by_doc = {str(p.get("doc", "")).split("/")[-1]: p for p in pred}
     right: dict[str, int] = dict.fromkeys(SCORED_REPORT_FIELDS, 0)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -45,8 +45,8 @@ def _print_reasons(console: Console, label: str, rows: list[tuple[str, str]]) ->
 
 def print_fact_score(
     console: Console,
-    gold: list[Mapping[str, Any]],
-    pred: list[Mapping[str, Any]],
+    gold: Sequence[Mapping[str, Any]],
+    pred: Sequence[Mapping[str, Any]],
     docs: set[str],
     show_errors: bool,
 ) -> float:
@@ -87,7 +87,7 @@ def print_fact_score(
 
 
 def print_report_score(
-    console: Console, gold: list[Mapping[str, Any]], pred: list[Mapping[str, Any]]
+    console: Console, gold: Sequence[Mapping[str, Any]], pred: Sequence[Mapping[str, Any]]
 ) -> None:
     score = score_reports(gold, pred)
     for name in SCORED_REPORT_FIELDS:

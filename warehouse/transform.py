@@ -28,7 +28,7 @@ class DbtFailed(RuntimeError):
 @contextmanager
 def dbt_target(db: Path) -> Iterator[None]:
     """Point dbt at `db` for the duration of the block; close its connections after."""
-    saved = {k: os.environ.get(k) for k in (DB_ENV, *DBT_ENV_DEFAULTS)}
+    saved: dict[str, str | None] = {k: os.environ.get(k) for k in (DB_ENV, *DBT_ENV_DEFAULTS)}
     os.environ[DB_ENV] = str(db.resolve())
     for key, value in DBT_ENV_DEFAULTS.items():
         os.environ.setdefault(key, value)
@@ -36,11 +36,11 @@ def dbt_target(db: Path) -> Iterator[None]:
         yield
     finally:
         close_dbt_connections()
-        for key, value in saved.items():
-            if value is None:
+        for key, previous in saved.items():
+            if previous is None:
                 os.environ.pop(key, None)
             else:
-                os.environ[key] = value
+                os.environ[key] = previous
 
 
 def close_dbt_connections() -> None:
