@@ -23,6 +23,7 @@ test: install
 lint: install
 	$(BIN)/ruff check warehouse flows tests
 	$(BIN)/ruff format --check warehouse flows tests
+	$(BIN)/mypy warehouse flows
 
 format: install
 	$(BIN)/ruff format warehouse flows tests
