@@ -12,9 +12,11 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import track
 from rich.table import Table
 
 from warehouse import config
+from warehouse.contract import Fact, Report
 
 # Quiet, offline-friendly defaults for the libraries the commands load. dbt's level is set
 # explicitly because prefect-dbt cannot map Prefect's WARNING onto a dbt level.
@@ -88,16 +90,17 @@ def run(
         err.print(f"[red]{input_dir}: not a directory[/red]")
         raise typer.Exit(EXIT_USAGE)
     try:
-        summary = run_etl(
-            input_dir=str(input_dir),
-            db=str(db) if db else None,
-            workers=workers,
-            dask_address=dask,
-            wait=wait,
-            docs=docs,
-            dbt_node_tasks=dbt_tasks,
-            batch_size=batch_size,
-        )
+        with console.status(f"running fazhi-etl on {input_dir}…", spinner="dots"):
+            summary = run_etl(
+                input_dir=str(input_dir),
+                db=str(db) if db else None,
+                workers=workers,
+                dask_address=dask,
+                wait=wait,
+                docs=docs,
+                dbt_node_tasks=dbt_tasks,
+                batch_size=batch_size,
+            )
     except WarehouseBusy as exc:
         err.print(f"[yellow]{exc}[/yellow]")
         raise typer.Exit(EXIT_BUSY) from exc
@@ -121,21 +124,30 @@ def extract(
 
     Example: `fazhi extract seeds/*.txt --format jsonl`
     """
-    from warehouse.pipeline import extract_document, iter_input_files
-    from warehouse.sources import read_document
-
-    failed = False
+    items, failed = _read_and_extract(paths)
     rows: list[dict[str, object]] = []
-    for path, root in iter_input_files(paths):
-        document = read_document(path, root, config.max_bytes())
-        if document.status != "loaded" or document.text is None:
-            err.print(f"[red]{path}: {document.status}: {document.error}[/red]")
-            failed = True
-            continue
-        report, facts = extract_document(document.text, document.doc)
+    for _, report, facts in items:
         rows += [report.to_dict()] if reports else [f.to_dict() for f in facts]
     _print_rows(rows, output)
     raise typer.Exit(EXIT_FAILED if failed else EXIT_OK)
+
+
+def _read_and_extract(paths: list[Path]) -> tuple[list[tuple[str, Report, list[Fact]]], int]:
+    """(text, report, facts) of every readable file, and how many files could not be read."""
+    from warehouse.pipeline import extract_document, iter_input_files
+    from warehouse.sources import read_document
+
+    items, failed = [], 0
+    files = list(iter_input_files(paths))
+    for path, root in track(files, description="extracting", console=err, transient=True):
+        document = read_document(path, root, config.max_bytes())
+        if document.status != "loaded" or document.text is None:
+            err.print(f"{path}: {document.status}: {document.error}", style="red", markup=False)
+            failed += 1
+            continue
+        report, facts = extract_document(document.text, document.doc)
+        items.append((document.text, report, facts))
+    return items, failed
 
 
 def _print_rows(rows: list[dict[str, object]], output: OutputFormat) -> None:
@@ -166,21 +178,12 @@ def evaluate(
     Example: `fazhi eval --gold tests/gold seeds/`
     """
     from warehouse.evaluate import read_gold
-    from warehouse.pipeline import extract_document, iter_input_files
-    from warehouse.sources import read_document
     from warehouse.summary import print_fact_score, print_report_score
 
     gold_facts, gold_reports = read_gold(gold)
-    facts: list[dict[str, object]] = []
-    reports: list[dict[str, object]] = []
-    for path, root in iter_input_files(paths):
-        document = read_document(path, root, config.max_bytes())
-        if document.text is None:
-            err.print(f"[red]{path}: {document.status}: {document.error}[/red]")
-            continue
-        report, found = extract_document(document.text, document.doc)
-        reports.append(report.to_dict())
-        facts += [f.to_dict() for f in found]
+    items, _ = _read_and_extract(paths)
+    reports = [report.to_dict() for _, report, _ in items]
+    facts = [f.to_dict() for _, _, found in items for f in found]
     annotated = {str(g["doc"]) for g in [*gold_facts, *gold_reports]}
     docs = {str(r["doc"]).split("/")[-1] for r in reports} & annotated
     if unannotated := len(reports) - len(docs):
@@ -203,18 +206,9 @@ def review(
 
     Example: `fazhi review seeds/ --out out/review` then open out/review/index.html
     """
-    from warehouse.pipeline import extract_document, iter_input_files
     from warehouse.review import write_reviews
-    from warehouse.sources import read_document
 
-    items = []
-    for path, root in iter_input_files(paths):
-        document = read_document(path, root, config.max_bytes())
-        if document.text is None:
-            err.print(f"[red]{path}: {document.status}: {document.error}[/red]")
-            continue
-        report, facts = extract_document(document.text, document.doc)
-        items.append((document.text, report, facts))
+    items, _ = _read_and_extract(paths)
     written = write_reviews(items, out)
     console.print(f"wrote {len(written)} pages; open {out / 'index.html'}")
 
