@@ -233,3 +233,33 @@ def test_speed_on_a_20kb_report():
     for _ in range(runs):
         extract_report(text, "x.txt")
     assert (time.perf_counter() - start) / runs < 0.005
+
+
+# --- families found by the blind holdout (tests/holdout) ---------------------------------
+
+
+def test_town_parent_from_a_county_named_only_in_a_cited_document() -> None:
+    text = (
+        "红星乡2021年法治政府建设工作总结\n"
+        "今年以来,红星乡认真落实《彭阳县法治政府建设实施方案(2021—2025年)》,依法行政。\n"
+        "红星乡人民政府\n2021年12月20日\n"
+    )
+    report = extract_report(text, "t.txt")
+    assert (report.jurisdiction, report.parent, report.level) == ("红星乡", "彭阳县", "town")
+    assert report.province == "宁夏回族自治区"
+
+
+def test_department_of_a_district_the_shipped_table_lacks() -> None:
+    text = (
+        "重庆市江北区司法局2021年法治政府建设情况报告\n我局认真履行职责。\n"
+        "重庆市江北区司法局\n2022年1月5日\n"
+    )
+    report = extract_report(text, "t.txt")
+    assert (report.jurisdiction, report.parent, report.province) == ("江北区", "重庆市", "重庆市")
+    assert report.level == "department"
+
+
+def test_unknown_district_written_after_its_city() -> None:
+    text = "成都市东部新区2022年法治政府建设情况报告\n东部新区坚持依法行政。\n2023年2月1日\n"
+    report = extract_report(text, "t.txt")
+    assert (report.jurisdiction, report.parent, report.province) == ("东部新区", "成都市", "四川省")

@@ -177,3 +177,174 @@ def test_plan_heading_inside_a_single_long_line() -> None:
         ("disputes.mediated", "total", 100),
         ("admin_review.received", "total", 9),
     }
+
+
+# --- families found by the blind holdout (tests/holdout), fixtures in other words -----------
+
+
+def test_space_grouped_thousands() -> None:
+    assert keys("全县在岗行政执法人员2 306名。") == {("enforcement.personnel", "total", 2306)}
+
+
+def test_percent_written_in_words() -> None:
+    text = "调处邻里矛盾纠纷80件,调处成功率百分之九十六点二。"
+    assert ("disputes.success_rate", "total", 96.2) in keys(text)
+    assert ("disputes.success_rate", "total", 100) in keys("全年调解成功率为百分之百。")
+
+
+def test_bare_order_of_magnitude_numbers() -> None:
+    facts = extract_facts("全乡人民调解组织共化解矛盾纠纷近百件。", "t.txt", 2019)
+    assert [(f.metric, f.value, f.qualifier) for f in facts] == [
+        ("disputes.mediated", 100, "at_most")
+    ]
+    facts = extract_facts("法律援助中心解答来访群众咨询千余人次。", "t.txt", 2019)
+    assert [(f.metric, f.value, f.qualifier) for f in facts] == [
+        ("legal_aid.consultations", 1000, "at_least")
+    ]
+    assert keys("走进千家万户开展普法宣传。") == set()
+
+
+def test_chinese_numeral_year_sets_the_period() -> None:
+    text = "二〇一七年受理法律援助案件九十件。"
+    facts = extract_facts(text, "t.txt", 2018)
+    assert [(f.metric, f.value, f.period) for f in facts] == [("legal_aid.cases", 90, 2017)]
+
+
+def test_certificates_issued_count_certified_personnel() -> None:
+    assert keys("年内核发行政执法证件215张,注销执法证件40张。") == {
+        ("enforcement.certified", "total", 215)
+    }
+
+
+def test_exam_takers_with_a_scope_word_before_the_exam() -> None:
+    text = "组织参加全市行政执法资格统一考试180人,合格160人。"
+    assert keys(text) == {
+        ("enforcement.exam_takers", "total", 180),
+        ("enforcement.certified", "total", 160),
+    }
+
+
+def test_named_kind_of_dispute_is_breakdown_other() -> None:
+    text = "司法所参与化解物业服务纠纷62起,化解成功60起。"
+    assert keys(text) == {
+        ("disputes.mediated", "other", 62),
+        ("disputes.mediated_success", "other", 60),
+    }
+    assert ("disputes.mediated", "total", 300) in keys("全镇调委会共调解矛盾纠纷300件。")
+
+
+def test_legal_aid_station_consultations_despite_justice_office_in_sentence() -> None:
+    text = "在镇司法所挂牌设立法律援助工作站,法律援助工作站解答来访咨询88人次。"
+    assert ("legal_aid.consultations", "total", 88) in keys(text)
+
+
+def test_recovered_unpaid_wages_through_legal_aid() -> None:
+    text = "法律援助律师为务工人员追讨劳动报酬12.6万元。"
+    assert ("legal_aid.recovered", "total", 126000) in keys(text)
+
+
+def test_table_subrow_inherits_the_metric_of_the_row_above() -> None:
+    text = "指标\t2021年\t2022年\n法律援助案件(件)\t640\t702\n其中:未成年人案件(件)\t31\t44\n"
+    assert keys(text, 2022) == {
+        ("legal_aid.cases", "total", 640),
+        ("legal_aid.cases", "total", 702),
+        ("legal_aid.cases", "minors", 31),
+        ("legal_aid.cases", "minors", 44),
+    }
+
+
+def test_table_without_a_year_column() -> None:
+    text = (
+        "主要指标如下:\n"
+        "| 指标 | 完成数 | 增幅 |\n"
+        "| --- | --- | --- |\n"
+        "| 一审行政应诉案件 | 57件 | -5.0% |\n"
+        "| 法律援助案件 | 1,020件 | +3.5% |\n"
+    )
+    facts = extract_facts(text, "t.txt", 2020)
+    got = {(f.metric, f.value, f.period) for f in facts}
+    assert ("admin_litigation.cases", 57, 2020) in got
+    assert ("legal_aid.cases", 1020, 2020) in got
+    assert ("stated_change", -5.0, 2020) in got
+    assert ("stated_change", 3.5, 2020) in got
+
+
+def test_tab_lines_that_are_no_table_still_reach_the_prose_engine() -> None:
+    text = "说明\t备注\n全年受理法律援助案件35件\t见附件\n"
+    assert ("legal_aid.cases", "total", 35) in keys(text)
+
+
+# --- families found by probing other phrasings after the holdout -------------------------
+
+
+def test_success_counted_in_jian_ci() -> None:
+    assert ("disputes.mediated_success", "total", 410) in keys(
+        "各调委会化解纠纷425件次,成功化解410件次。"
+    )
+
+
+def test_reconsideration_applications_counted_in_copies() -> None:
+    assert keys("本年度收到行政复议申请书19份。") == {("admin_review.received", "total", 19)}
+
+
+def test_prior_year_figure_in_a_comparison() -> None:
+    facts = extract_facts("全年办理法律援助案件430件,较2019年的388件有所增加。", "t.txt", 2020)
+    assert {(f.value, f.period) for f in facts} == {(430, 2020), (388, 2019)}
+
+
+def test_trainees_counted_in_the_clause_after_the_course() -> None:
+    text = "开办综合行政执法业务培训班3期,参训学员共420人次。"
+    assert ("enforcement.trained", "total", 420) in keys(text)
+
+
+def test_hotline_calls_counted_as_consultations() -> None:
+    assert keys("12348法律服务热线接听来电咨询2,150通。") == {
+        ("legal_aid.consultations", "total", 2150)
+    }
+
+
+def test_procuratorate_supervision_cases_are_no_lawsuits_of_the_government() -> None:
+    assert keys("市检察院办理行政诉讼监督案件31件。") == set()
+
+
+def test_special_groups_are_not_group_cases() -> None:
+    got = keys("为低保户等特殊群体办理法律援助案件77件。")
+    assert ("legal_aid.cases", "group", 77) not in got
+
+
+def test_space_separated_table_from_a_web_page() -> None:
+    text = (
+        "近两年主要数据\n指标 2022年 2023年\n"
+        "人民调解案件(件) 1,204 1,318\n调解成功率(%) 98.1 98.4\n"
+    )
+    got = {(f.metric, f.value, f.period) for f in extract_facts(text, "t.html", 2023)}
+    assert got == {
+        ("disputes.mediated", 1204, 2022),
+        ("disputes.mediated", 1318, 2023),
+        ("disputes.success_rate", 98.1, 2022),
+        ("disputes.success_rate", 98.4, 2023),
+    }
+
+
+def test_bare_success_clause_after_a_mediation_figure() -> None:
+    assert keys("(二)化解邻里矛盾纠纷140件,成功132件。") >= {
+        ("disputes.mediated", "total", 140),
+        ("disputes.mediated_success", "total", 132),
+    }
+
+
+def test_numbered_legal_aid_item_with_a_generic_case_noun() -> None:
+    text = "3.法律援助:全年承办案件318件,办结301件。"
+    assert keys(text) == {
+        ("legal_aid.cases", "total", 318),
+        ("legal_aid.cases_closed", "total", 301),
+    }
+
+
+def test_arabic_digits_with_qian() -> None:
+    facts = extract_facts("法律援助中心全年受理法律援助案件2千余件。", "t.txt", 2021)
+    assert [(f.value, f.qualifier) for f in facts] == [(2000, "at_least")]
+
+
+def test_legal_aid_provided_counts_cases() -> None:
+    assert keys("年内为困难职工提供法律援助64件。") == {("legal_aid.cases", "total", 64)}

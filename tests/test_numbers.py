@@ -73,3 +73,27 @@ def test_fold_width_keeps_length() -> None:
 )
 def test_qualifier(before: str, inner: str, after: str, expected: str) -> None:
     assert qualifier(before, inner, after) == expected
+
+
+@pytest.mark.parametrize(
+    ("span", "value"),
+    [
+        ("4 512", 4512),
+        ("1 234 567", 1234567),
+        ("九十七点六", 97.6),
+        ("百分之九十八点五", 98.5),
+        ("百分之百", 100),
+        ("百分之95.5", 95.5),
+        ("千", 1000),
+        ("万", 10000),
+    ],
+)
+def test_parse_number_holdout_forms(span: str, value: float) -> None:
+    assert parse_number(span) == pytest.approx(value)
+
+
+def test_fold_years_keeps_length() -> None:
+    from warehouse.numbers import fold_years
+
+    assert fold_years("二〇二一年,二〇一九年度") == "2021年,2019年度"
+    assert fold_years("一二三件") == "一二三件"

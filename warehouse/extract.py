@@ -27,6 +27,7 @@ from warehouse.segment import (
     heading_level,
     left_bound,
     line_span,
+    space_table_rows,
     table_rows,
 )
 
@@ -50,20 +51,21 @@ _INLINE_HEADING = re.compile(
 _CHANGE_HEADER = re.compile(r"同比|增长|增幅|增减|变化|涨幅|降幅")
 _SIGNED_CELL = re.compile(rf"^([-−+]?)\s*({NUMBER})\s*(余|多)?\s*([^\d\s]{{0,2}})$")
 _PERCENT = ("%", "％")
-_POINTS = ("个百分点", "百分点")
 _SUBITEM_LABEL = re.compile(r"^(?:其中|含|包括)[:：]?\s*")
 
 
-def _candidate_pattern(catalog: Catalog) -> re.Pattern[str]:
+def _candidate_pattern(catalog: Catalog, words: bool = False) -> re.Pattern[str]:
+    """Numbers followed by a counter word; with `words`, also 百分之九十八点五 (group pct)."""
     counters = "|".join("个(?!百分点)" if c == "个" else re.escape(c) for c in catalog.counters)
-    return re.compile(
-        rf"(?P<pct>{PERCENT_WORDS})"
-        rf"|(?<![0-9０-９.．A-Za-z])(?P<num>{NUMBER})[ \u00a0]?"
+    pattern = (
+        rf"(?<![0-9０-９.．A-Za-z])(?P<num>{NUMBER})[ \u00a0]?"
         rf"(?P<inner>余|多)?(?P<mult>万|亿)?[ \u00a0]?(?P<ctr>{counters})"
     )
+    return re.compile(rf"(?P<pct>{PERCENT_WORDS})|{pattern}" if words else pattern)
 
 
 _CANDIDATE = _candidate_pattern(load_catalog())
+_CANDIDATE_WORDS = _candidate_pattern(load_catalog(), words=True)
 
 
 @dataclass(slots=True)
@@ -390,7 +392,7 @@ class _DocExtractor:
 
     def candidate(self, m: re.Match[str], prev_end: int) -> list[Fact]:
         text = self.text
-        if m.group("pct"):  # 百分之九十八点五
+        if "pct" in m.re.groupindex and m.group("pct"):  # 百分之九十八点五
             ns, num, inner, mult, ctr = m.start(), m.group("pct"), "", "", "%"
         else:
             ns, num, ctr = m.start("num"), m.group("num"), m.group("ctr")
@@ -406,12 +408,10 @@ class _DocExtractor:
             self.anchor, self.anchor_sentence = None, ctx.sent_start
         qual = qualifier(text[max(0, ns - 6) : ns], inner, text[m.end() : ce])
         value = _number(num, _MULTIPLIER.get(mult, 1))
-        if ctr in _PERCENT or ctr in _POINTS:
+        if ctr in _PERCENT:
             change = self.change(ctx, value, qual)
             if change is not None:
                 return [] if self.skipped(ctx) else [change]
-            if ctr in _POINTS:
-                return []  # percentage points are only ever a change
         elif self.catalog.absolute_change_before.search(ctx.window):
             return []
         if self.skipped(ctx):
@@ -490,6 +490,7 @@ class _DocExtractor:
         ]
 
     def prior_period(self, local: str, anchor_period: int) -> int:
+        local = local.lstrip("比较与")  # 比2020年的251件
         if m := _YEAR.match(local):
             return int(m.group(1))
         for word, offset in self.catalog.prior_year_offsets.items():
@@ -522,7 +523,9 @@ class _DocExtractor:
     def table_facts(self, row: TableRow) -> list[Fact]:
         facts = []
         label = row.cells[0].text
-        parent = self.table_parent if self.table_parent and row.headers == self.table_parent[0] else None
+        parent = (
+            self.table_parent if self.table_parent and row.headers == self.table_parent[0] else None
+        )
         sub = _SUBITEM_LABEL.match(label)
         inherited = parent[1] if parent and sub else None
         for i, cell in enumerate(row.cells[1:], start=1):
@@ -626,6 +629,8 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
     plans = _merge(_plan_regions(text, ex.catalog, year))
     plan_starts = [start for start, _ in plans]
     rows = table_rows(text, include_yearless=True)
+    if "年" in text:
+        rows = sorted(rows + space_table_rows(text), key=lambda r: r.start)
     covered = []
     for row in rows:
         if not _inside(plans, plan_starts, row.start):
@@ -638,7 +643,8 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
     regions = _merge(plans + covered)
     starts = [start for start, _ in regions]
     prev_end = 0
-    for m in _CANDIDATE.finditer(text):
+    candidates = _CANDIDATE_WORDS if "百分之" in text else _CANDIDATE
+    for m in candidates.finditer(text):
         if not _inside(regions, starts, m.start()):
             facts.extend(ex.candidate(m, prev_end))
         prev_end = m.end()

@@ -21,14 +21,16 @@ CN_NUMERAL_CHARS = CN_DIGITS + "十百千万亿"
 _DIGIT = "[0-9０-９]"
 _GROUP_SPACE = "[ \u00a0\u2009\u202f]"
 ARABIC = (
-    rf"(?:{_DIGIT}{{1,3}}(?:{_GROUP_SPACE}{_DIGIT}{{3}}(?!{_DIGIT}))+"  # 4 512 (space-grouped)
-    rf"|{_DIGIT}+(?:[,，]{_DIGIT}{{3}})*)(?:[.．]{_DIGIT}+)?"
+    rf"{_DIGIT}+(?:[,，]{_DIGIT}{{3}}"
+    # 4 512: a space groups thousands after at most three leading digits (never 2020 123)
+    rf"|(?<!{_DIGIT}{{4}}){_GROUP_SPACE}{_DIGIT}{{3}}(?!{_DIGIT}))*"
+    rf"(?:[.．]{_DIGIT}+)?"
 )
-MULTIPLIER = r"(?:千万|百万|万|亿)"
+MULTIPLIER = r"(?:千万|百万|万|亿|千)"
 CHINESE = (
     rf"[{CN_DIGITS}十][{CN_NUMERAL_CHARS}]*"
     # a bare order of magnitude: 近千件, 千余人, 万余件 (1000, 1000, 10000)
-    r"|(?:(?<=近)|(?<=逾)|(?<=约))[百千万](?![百千万])|[百千万](?=[余多])"
+    r"|[百千万](?:(?<=[近逾约][百千万])(?![百千万])|(?=[余多]))"
 )
 NUMBER = rf"(?:{ARABIC}(?:[ \u00a0]?{MULTIPLIER})?|{CHINESE})"
 """A number as written, without qualifiers or counter words."""

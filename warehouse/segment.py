@@ -219,7 +219,9 @@ def _is_yearless_row(header: list[Cell], cells: list[Cell]) -> bool:
     )
 
 
-def _yearless_row(cells: list[Cell], header: list[Cell], caption: str, start: int, end: int) -> TableRow:
+def _yearless_row(
+    cells: list[Cell], header: list[Cell], caption: str, start: int, end: int
+) -> TableRow:
     heads = tuple(h.text for h in header) + ("",) * max(0, len(cells) - len(header))
     return TableRow(
         start,
@@ -265,4 +267,42 @@ def table_rows(text: str, include_yearless: bool = False) -> list[TableRow]:
             rows.append(_row(cells, header, caption, start, end))
         elif include_yearless and _is_yearless_row(header, cells):
             rows.append(_yearless_row(cells, header, caption, start, end))
+    return rows
+
+
+_SPACE_HEADER = re.compile(
+    r"^[ \u3000]*[^\s\d|]{1,12}(?:[ \u3000\u00a0]+(?:19|20)\d{2}\s?年?度?){2,}[ \u3000\u00a0]*$",
+    re.M,
+)
+_SPACE_CELL = re.compile(r"[^ \u3000\u00a0]+")
+_NUMBER_CELL = re.compile(r"^[-−+]?[0-9０-９][0-9０-９,，.．]*[%％]?$")
+
+
+def _space_cells(text: str, start: int, end: int) -> list[Cell]:
+    return [
+        Cell(start + m.start(), start + m.end(), m.group())
+        for m in _SPACE_CELL.finditer(text[start:end])
+    ]
+
+
+def space_table_rows(text: str) -> list[TableRow]:
+    """Data rows of tables whose cells are separated by spaces (web-page tables as decoded).
+
+    Only a header of a label and two or more years (项目 2020年 2021年) opens such a table;
+    it runs while the following lines have as many cells, all numbers after the label.
+    """
+    rows: list[TableRow] = []
+    for m in _SPACE_HEADER.finditer(text):
+        header = _space_cells(text, m.start(), m.end())
+        caption_end = text.rfind("\n", 0, max(m.start() - 1, 0))
+        caption = text[caption_end + 1 : max(m.start() - 1, 0)].strip()
+        pos = m.end() + 1
+        while pos < len(text):
+            end = text.find("\n", pos)
+            end = len(text) if end < 0 else end
+            cells = _space_cells(text, pos, end)
+            if len(cells) != len(header) or not all(_NUMBER_CELL.match(c.text) for c in cells[1:]):
+                break
+            rows.append(_row(cells, header, caption, pos, end))
+            pos = end + 1
     return rows
