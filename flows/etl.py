@@ -18,7 +18,7 @@ from prefect_dbt import PrefectDbtRunner, PrefectDbtSettings
 from warehouse import config, pipeline
 from warehouse.config import DBT_PROJECT_DIR
 from warehouse.frames import Staged
-from warehouse.load import RunRecord, known_documents, load_frames, open_for_update
+from warehouse.load import RunRecord, exclusive_lock, known_documents, load_frames, work_copy
 from warehouse.pipeline import Batch, Known, RunSummary
 from warehouse.transform import dbt_target, docs_site, run_dbt
 
@@ -53,6 +53,20 @@ def dbt_docs(work: Path) -> None:
     run_dbt(["docs", "generate", "--static"], work)
 
 
+def _extract(work_plan: pipeline.Plan, known: Known, stage_dir: Path) -> list[Batch]:
+    futures = [
+        extract_batch.submit(
+            paths,
+            work_plan.root,
+            config.max_bytes(),
+            pipeline.known_subset(known, work_plan.root, paths),
+            stage_dir / f"batch-{i:06d}",
+        )
+        for i, paths in enumerate(work_plan.batches)
+    ]
+    return [f.result() for f in futures]
+
+
 @flow(name="fazhi-etl", log_prints=True)
 def etl(
     input_dir: str | None = None,
@@ -62,29 +76,22 @@ def etl(
     docs: bool = True,
     dbt_node_tasks: bool = True,
 ) -> RunSummary:
-    """Ingest every report under `input_dir` into the DuckDB warehouse at `db`."""
+    """Ingest every report under `input_dir` into the DuckDB warehouse at `db`.
+
+    The writer lock is taken first, so a second run gives up (or waits) before reading
+    anything; the warehouse file itself is replaced only when dbt has built and tested it.
+    """
     root = Path(input_dir or config.SEEDS_DIR).resolve()
     db_path = config.db_path(db)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     run_id, started_at, timings = pipeline.new_run_id(), datetime.now(UTC), {}
     clock = time.perf_counter()
 
-    known = known_documents(db_path)
-    work_plan = pipeline.plan(root, batch_size)
-    with pipeline.staging_area(db_path.parent) as stage_dir:
-        futures = [
-            extract_batch.submit(
-                paths,
-                root,
-                config.max_bytes(),
-                pipeline.known_subset(known, root, paths),
-                stage_dir / f"batch-{i:06d}",
-            )
-            for i, paths in enumerate(work_plan.batches)
-        ]
-        batches = [f.result() for f in futures]
+    with exclusive_lock(db_path, wait), pipeline.staging_area(db_path.parent) as stage_dir:
+        known = known_documents(db_path)
+        batches = _extract(pipeline.plan(root, batch_size), known, stage_dir)
         timings["extract"], clock = time.perf_counter() - clock, time.perf_counter()
-        with open_for_update(db_path, wait=wait) as work:
+        with work_copy(db_path) as work:
             staged, replace_docs, documents = pipeline.stage(batches, known, run_id)
             run = RunRecord.from_staged(run_id, started_at, str(root), staged)
             by_domain = load_raw(work, staged, run, replace_docs)

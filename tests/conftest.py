@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from warehouse.teardown import silence_teardown
+
 try:  # tests/ as a package (rootdir on sys.path) or as a plain directory (pytest's prepend)
     from tests.dbt_fixture import make_raw_db
 except ImportError:
@@ -26,3 +28,8 @@ def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     make_raw_db(db)
     run_dbt(["build", "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")], db)
     return db
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The session's report is written by now; keep duckdb's teardown noise out of it."""
+    silence_teardown()

@@ -348,3 +348,14 @@ def test_arabic_digits_with_qian() -> None:
 
 def test_legal_aid_provided_counts_cases() -> None:
     assert keys("年内为困难职工提供法律援助64件。") == {("legal_aid.cases", "total", 64)}
+
+
+def test_implausible_figures_are_not_facts() -> None:
+    text = "2021年，全县行政机关负责人出庭应诉率达到118%，人民调解成功率达98.2%。"
+    facts = extract_facts(text, "odd.txt", 2021)
+    assert [f.value for f in facts if f.unit == "percent"] == [98.2]
+
+
+def test_a_report_without_any_year_yields_no_undated_facts() -> None:
+    facts = extract_facts("全区共办理法律援助案件120件。", "undated.txt", None)
+    assert all(f.period >= 2000 for f in facts)

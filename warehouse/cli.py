@@ -17,6 +17,7 @@ from rich.table import Table
 
 from warehouse import config
 from warehouse.contract import Fact, Report
+from warehouse.teardown import silence_teardown
 
 # Quiet, offline-friendly defaults for the libraries the commands load. dbt's level is set
 # explicitly because prefect-dbt cannot map Prefect's WARNING onto a dbt level.
@@ -25,17 +26,10 @@ os.environ.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
 os.environ.setdefault("DO_NOT_TRACK", "1")
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 os.environ.setdefault("DBT_LOG_LEVEL", "warn")
+# Prefect's 20 s default is too short for its ephemeral server on a busy 2-core machine.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
-
-def _silence_teardown() -> None:
-    """duckdb 2.0's bindings print 'nanobind: leaked …' noise while the interpreter tears
-    down, after every command has finished its output; send that stage's stderr nowhere."""
-    sys.stderr.flush()
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-
-
-atexit.register(_silence_teardown)  # registered first, so it runs after every other handler
+atexit.register(silence_teardown)  # registered first, so it runs after every other handler
 
 app = typer.Typer(
     help="fazhi: figures from China's rule-of-law government reports, as a DuckDB warehouse.",

@@ -15,6 +15,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
 from warehouse.catalog import STATED_CHANGE, TOTAL, Catalog, Metric, Rule, load_catalog
 from warehouse.contract import Fact
@@ -649,4 +650,15 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
             facts.extend(ex.candidate(m, prev_end))
         prev_end = m.end()
     facts.sort(key=lambda f: (f.start, f.end, f.metric, f.breakdown))
-    return facts
+    return [f for f in facts if plausible(f)]
+
+
+FIRST_YEAR = 2000
+
+
+def plausible(fact: Fact) -> bool:
+    """A figure the contract can hold: a rate within 0–100 (a stated change may exceed it)
+    and a year from 2000 to now. Anything else is a misreading or a typo in the source."""
+    if not FIRST_YEAR <= fact.period <= date.today().year:
+        return False
+    return fact.unit != "percent" or fact.metric == STATED_CHANGE or 0 <= fact.value <= 100

@@ -319,25 +319,33 @@ def open_for_update(db: Path, wait: bool = False) -> Iterator[Path]:
     `WarehouseError` (and discards the work) when one is still open or when the block
     never created the work file.
     """
-    db = Path(db)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive_lock(db, wait):
-        work = work_path(db)
-        _remove_work(work)
-        try:
-            if db.exists():
-                shutil.copyfile(db, work)
-                if _wal(db).exists():
-                    shutil.copyfile(_wal(db), _wal(work))
-            yield work
-            _publish(work, db)
-        except BaseException:
-            _remove_work(work)
-            raise
+    with exclusive_lock(db, wait), work_copy(db) as work:
+        yield work
 
 
 @contextlib.contextmanager
-def _exclusive_lock(db: Path, wait: bool) -> Iterator[None]:
+def work_copy(db: Path) -> Iterator[Path]:
+    """Yield a work copy of `db` and publish it on success; the caller holds the lock."""
+    db = Path(db)
+    work = work_path(db)
+    _remove_work(work)
+    try:
+        if db.exists():
+            shutil.copyfile(db, work)
+            if _wal(db).exists():
+                shutil.copyfile(_wal(db), _wal(work))
+        yield work
+        _publish(work, db)
+    except BaseException:
+        _remove_work(work)
+        raise
+
+
+@contextlib.contextmanager
+def exclusive_lock(db: Path, wait: bool = False) -> Iterator[None]:
+    """The single-writer lock of `db`; raises `WarehouseBusy` at once unless `wait`."""
+    db = Path(db)
+    db.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(lock_path(db), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
