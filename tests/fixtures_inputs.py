@@ -36,7 +36,7 @@ HTML_REPORT_LINES = (
     "新吴区2020年法治政府建设工作报告",
     "今年以来, 全区共调解矛盾纠纷1234件。",
     "调解成功率达98.5% & 受理法律援助案件356件。",
-    "司法局 司法所",
+    "司法局\t司法所",  # table cells, tab-separated
 )
 """The visible text `page.html` must decode to, line by line."""
 

@@ -125,6 +125,9 @@ _BLOCK_TAGS = frozenset(
 )
 _CELL_TAGS = frozenset(("td", "th"))
 _SPACE_RUN = re.compile(r"[ \t\n\r\f\v\u00a0]+")
+_LINE_SPACE_RUN = re.compile(r"[ \f\v\u00a0]+")
+CELL_SEPARATOR = "\t"
+"""Table cells are joined by tabs, so the extractor reads web-page tables as tables."""
 
 
 def decode(data: bytes, name: str) -> Decoded:
@@ -279,8 +282,13 @@ def html_to_text(html: str) -> str:
             pieces.append(_SPACE_RUN.sub(" ", node.text_content or ""))
         elif node.is_element_node:
             _open_element(node, pieces, stack)
-    lines = (_SPACE_RUN.sub(" ", line).strip(" ") for line in "".join(pieces).split("\n"))
+    lines = (_clean_line(line) for line in "".join(pieces).split("\n"))
     return "\n".join(line for line in lines if line)
+
+
+def _clean_line(line: str) -> str:
+    cells = (_LINE_SPACE_RUN.sub(" ", cell).strip(" ") for cell in line.split(CELL_SEPARATOR))
+    return CELL_SEPARATOR.join(c for c in cells if c)
 
 
 def _open_element(
@@ -293,7 +301,7 @@ def _open_element(
         pieces.append("\n")
         return
     if tag in _CELL_TAGS:
-        pieces.append(" ")
+        pieces.append(CELL_SEPARATOR)
     if tag in _BLOCK_TAGS:
         pieces.append("\n")
         stack.append((node, True))
