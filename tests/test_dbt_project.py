@@ -142,7 +142,7 @@ def test_schemas_are_named_by_layer(con: duckdb.DuckDBPyConnection) -> None:
     assert schemas == {"staging", "intermediate", "marts"}
     by_name = {r["table_name"]: (r["table_schema"], r["table_type"]) for r in found}
     assert by_name["stg_raw__facts"] == ("staging", "VIEW")
-    assert by_name["int_facts__annual"] == ("intermediate", "VIEW")
+    assert by_name["int_facts__annual"] == ("intermediate", "BASE TABLE")
     for name in [
         *FACT_MARTS,
         "dim_report",

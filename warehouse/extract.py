@@ -14,12 +14,23 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from warehouse.catalog import STATED_CHANGE, TOTAL, Catalog, Metric, Rule, load_catalog
 from warehouse.contract import Fact
-from warehouse.numbers import NUMBER, PERCENT_WORDS, fold_width, fold_years, parse_number, qualifier
+from warehouse.numbers import (
+    NUMBER,
+    NUMBER_CHARS,
+    NUMBER_FIRST,
+    PERCENT_WORDS,
+    fold_width,
+    fold_years,
+    parse_number,
+    qualifier,
+)
 from warehouse.segment import (
     CLAUSE_ENDS,
     Bounds,
@@ -65,8 +76,56 @@ def _candidate_pattern(catalog: Catalog, words: bool = False) -> re.Pattern[str]
     return re.compile(rf"(?P<pct>{PERCENT_WORDS})|{pattern}" if words else pattern)
 
 
+def _spot_pattern(catalog: Catalog, words: bool = False) -> re.Pattern[str]:
+    """A cheap filter for where `_candidate_pattern` can match: it finds every such start.
+
+    It begins with a character class, so the regex engine skips other characters fast,
+    and it only looks ahead for a counter word after a run of number characters.
+    """
+    counters = "|".join(re.escape(c) for c in catalog.counters)
+    ahead = rf"[{NUMBER_CHARS}余多]*(?:{counters})" + ("|分之" if words else "")
+    return re.compile(rf"[{NUMBER_FIRST}](?={ahead})")
+
+
 _CANDIDATE = _candidate_pattern(load_catalog())
 _CANDIDATE_WORDS = _candidate_pattern(load_catalog(), words=True)
+_SPOT = _spot_pattern(load_catalog())
+_SPOT_WORDS = _spot_pattern(load_catalog(), words=True)
+
+
+def _candidates(text: str) -> Iterator[re.Match[str]]:
+    """The matches of the candidate pattern in `text`, as `finditer` gives them."""
+    words = "百分之" in text
+    pattern, spot = (_CANDIDATE_WORDS, _SPOT_WORDS) if words else (_CANDIDATE, _SPOT)
+    pos = 0
+    while hit := spot.search(text, pos):
+        if m := pattern.match(text, hit.start()):
+            yield m
+            pos = m.end()
+        else:
+            pos = hit.start() + 1
+
+
+def _any_of(*patterns: re.Pattern[str]) -> re.Pattern[str]:
+    """One pattern that matches (or is found) exactly where one of `patterns` is."""
+    return re.compile("|".join(f"(?:{p.pattern})" for p in patterns))
+
+
+def _afters(catalog: Catalog) -> dict[str, re.Pattern[str] | None]:
+    """Per counter word, one pattern that matches where any `after` rule matches."""
+    result = {}
+    for counter, rules in catalog.rules_by_counter.items():
+        afters = [r.after for r in rules if r.after is not None]
+        result[counter] = _any_of(*afters) if afters else None
+    return result
+
+
+_AFTERS = _afters(load_catalog())
+# cheap first filters of `_DocExtractor.skipped`, on the raw window and sentence
+_SKIP_WINDOW = _any_of(load_catalog().plan_clause, load_catalog().cumulative_weak)
+_SKIP_SENTENCE = _any_of(
+    load_catalog().plan_sentence, load_catalog().cumulative, re.compile("以来")
+)
 
 
 @dataclass(slots=True)
@@ -274,12 +333,15 @@ def _after_semicolon(text: str) -> str:
 
 
 def _direct(catalog: Catalog, ctx: _Context, ctr: str) -> _Choice | None:
-    trigger = catalog.triggers_by_counter[ctr]
+    trigger, after = catalog.triggers_by_counter[ctr], _AFTERS[ctr]
     near_ok = trigger is not None and trigger.search(ctx.window) is not None
+    after_ok = after is not None and after.match(ctx.after) is not None
+    if not (near_ok or after_ok):
+        return None
     choices = [
         c
         for r in catalog.rules_by_counter[ctr]
-        if (near_ok or r.near is None) and (c := _rank_rule(r, ctx, ctr))
+        if (near_ok if r.near is not None else after_ok) and (c := _rank_rule(r, ctx, ctr))
     ]
     if not choices:
         return None
@@ -313,6 +375,7 @@ def _topic(catalog: Catalog, ctx: _Context, ctr: str, text: str) -> _Choice | No
     return _Choice(metric, breakdown, start, ctx.ce, (0, 0, 0, 0))
 
 
+@lru_cache(maxsize=4096)
 def _number(span: str, scale: int = 1) -> float:
     """The value of a number span times `scale`, without binary noise (22150.68万 → 221506800)."""
     rounded = round(parse_number(span) * scale, 4)
@@ -372,16 +435,9 @@ class _DocExtractor:
     def skipped(self, ctx: _Context) -> bool:
         """Plans, cumulative figures, absolute changes and other non-levels."""
         cat = self.catalog
-        window, sentence = ctx.window, ctx.sentence_left
-        if not (
-            cat.plan_clause.search(window)
-            or cat.plan_sentence.search(sentence)
-            or cat.cumulative.search(sentence)
-            or cat.cumulative_weak.search(window)
-            or "以来" in sentence
-        ):
+        if not (_SKIP_WINDOW.search(ctx.window) or _SKIP_SENTENCE.search(ctx.sentence_left)):
             return False
-        window, sentence = _plain(window), _plain(sentence)
+        window, sentence = _plain(ctx.window), _plain(ctx.sentence_left)
         if cat.plan_clause.search(window) or cat.plan_sentence.search(sentence):
             return True
         if cat.cumulative.search(sentence):
@@ -644,8 +700,7 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
     regions = _merge(plans + covered)
     starts = [start for start, _ in regions]
     prev_end = 0
-    candidates = _CANDIDATE_WORDS if "百分之" in text else _CANDIDATE
-    for m in candidates.finditer(text):
+    for m in _candidates(text):
         if not _inside(regions, starts, m.start()):
             facts.extend(ex.candidate(m, prev_end))
         prev_end = m.end()

@@ -38,6 +38,11 @@ NUMBER = rf"(?:{ARABIC}(?:[ \u00a0]?{MULTIPLIER})?|{CHINESE})"
 PERCENT_WORDS = rf"百分之(?:{ARABIC}|[{CN_DIGITS}十百]+(?:点[{CN_DIGITS}]+)?)"
 """A percentage written out: 百分之九十八点五, 百分之百, 百分之95."""
 
+NUMBER_FIRST = f"0-9０-９{CN_DIGITS}十百千万"
+"""Every character a NUMBER or PERCENT_WORDS can begin with (a character-class body)."""
+NUMBER_CHARS = f"0-9０-９,，.． \u00a0\u2009\u202f{CN_NUMERAL_CHARS}"
+"""Every character a NUMBER can contain (a character-class body)."""
+
 _CN_YEAR = re.compile(r"[一二][〇零○][〇零○一二三四五六七八九]{2}(?=\s*年)")
 _CN_YEAR_DIGITS = str.maketrans("〇零○一二三四五六七八九", "000123456789")
 _CN_DIGIT_VALUES = str.maketrans("〇零一二两三四五六七八九", "001223456789")
