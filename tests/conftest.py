@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
+import duckdb
 import pytest
 
 from warehouse.teardown import silence_teardown
@@ -28,6 +33,31 @@ def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     make_raw_db(db)
     run_dbt(["build", "--target-path", str(tmp / "target"), "--log-path", str(tmp / "logs")], db)
     return db
+
+
+@pytest.fixture
+def read_only_check(
+    fixture_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[ModuleType, Callable[[Path], object]], None]:
+    """Check that `action(db)` opens the warehouse once, read-only, through `module.duckdb`,
+    and closes it again (a read-write open afterwards would fail otherwise)."""
+
+    def check(module: ModuleType, action: Callable[[Path], object]) -> None:
+        copy = tmp_path / "read-only-check.duckdb"
+        shutil.copyfile(fixture_warehouse, copy)
+        calls: list[dict[str, Any]] = []
+        real_connect = duckdb.connect
+
+        def spy(*args: Any, **kwargs: Any) -> duckdb.DuckDBPyConnection:
+            calls.append(kwargs)
+            return real_connect(*args, **kwargs)
+
+        monkeypatch.setattr(module.duckdb, "connect", spy)
+        action(copy)
+        assert calls == [{"read_only": True}]
+        real_connect(str(copy)).close()
+
+    return check
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

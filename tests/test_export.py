@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import csv
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import polars as pl
@@ -98,22 +96,8 @@ def test_csv_keeps_chinese_text(exported: dict[str, list[Path]]) -> None:
     assert frame.columns[0] == "fact_id"  # the BOM is not glued to the first column name
 
 
-def test_connection_is_read_only_and_closed(
-    fixture_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    copy = tmp_path / "fazhi.duckdb"
-    shutil.copyfile(fixture_warehouse, copy)
-    calls: list[dict[str, Any]] = []
-    real_connect = duckdb.connect
-
-    def spy(*args: Any, **kwargs: Any) -> duckdb.DuckDBPyConnection:
-        calls.append(kwargs)
-        return real_connect(*args, **kwargs)
-
-    monkeypatch.setattr(export.duckdb, "connect", spy)
-    export_marts(copy, tmp_path / "out", "csv")
-    assert calls == [{"read_only": True}]
-    real_connect(str(copy)).close()  # fails if a read-only connection were still open
+def test_connection_is_read_only_and_closed(read_only_check) -> None:
+    read_only_check(export, lambda db: export_marts(db, db.parent / "out", "csv"))
 
 
 def test_unknown_format_is_refused(fixture_warehouse: Path, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from datetime import date
 
 from warehouse.contract import Report
 from warehouse.gazetteer import Gazetteer, Mention, Place, load
+from warehouse.numbers import translator
 
 HEAD_CHARS = 2000
 TAIL_CHARS = 600
@@ -24,7 +25,7 @@ MAX_TITLE = 60
 MAX_LEAD_LINES = 6
 MAX_SIGNATURE = 40
 
-_FOLD = str.maketrans("０１２３４５６７８９：－／", "0123456789:-/")
+_FOLD = translator(str.maketrans("０１２３４５６７８９：－／", "0123456789:-/"))
 _CN_DIGITS = dict(zip("〇一二三四五六七八九", range(10), strict=True)) | dict.fromkeys("零○Ｏ", 0)
 _CN_NUM = "〇零○Ｏ一二三四五六七八九十"
 
@@ -124,8 +125,8 @@ class Chain:
 def extract_report(text: str, doc: str) -> Report:
     """The report attributes of one decoded report."""
     gaz = load()
-    head = parse_head(text[:HEAD_CHARS].translate(_FOLD))
-    signature = parse_signature(text[-TAIL_CHARS:].translate(_FOLD))
+    head = parse_head(_FOLD(text[:HEAD_CHARS]))
+    signature = parse_signature(_FOLD(text[-TAIL_CHARS:]))
     mentions = _uncited_mentions(text, gaz)
     title_chain = _title_chain(head.title, gaz) if head.title else Chain((), "")
     sig_chain = chain(signature.org, gaz) if signature.org else Chain((), "")
@@ -267,7 +268,7 @@ def _cn_number(s: str) -> int:
 
 def _parse_date(s: str) -> date | None:
     """A date written 2021年12月20日, 2021-12-20 or 二〇二三年二月二十八日."""
-    s = s.translate(_FOLD)
+    s = _FOLD(s)
     if m := _ARABIC_DATE.search(s):
         y, mo, d = m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5)
         parts = (int(y), int(mo), int(d))

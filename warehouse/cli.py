@@ -47,6 +47,9 @@ class OutputFormat(StrEnum):
     table = "table"
 
 
+DbOption = Annotated[
+    Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/fazhi.duckdb).")
+]
 Paths = Annotated[list[Path], typer.Argument(help="Report files or directories.", exists=True)]
 
 
@@ -55,9 +58,7 @@ def run(
     input_dir: Annotated[
         Path, typer.Option("--input", help="Directory of raw reports.", file_okay=False)
     ] = config.SEEDS_DIR,
-    db: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")
-    ] = None,
+    db: DbOption = None,
     wait: Annotated[
         bool, typer.Option(help="Wait for a running update instead of exiting.")
     ] = False,
@@ -209,9 +210,7 @@ def review(
 
 @app.command()
 def sql(
-    db: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")
-    ] = None,
+    db: DbOption = None,
     query: Annotated[
         str | None, typer.Option("--query", "-q", help="Run one query and exit.")
     ] = None,
@@ -251,9 +250,7 @@ def _repl(con: object) -> None:
 
 @app.command()
 def docs(
-    db: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")
-    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Regenerate the dbt docs site for an existing warehouse and print where it is.
 
@@ -278,9 +275,7 @@ def _existing_db(db: Path | None) -> Path:
 
 @app.command()
 def report(
-    db: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")
-    ] = None,
+    db: DbOption = None,
     out: Annotated[Path, typer.Option(help="Output directory.")] = Path("out/report"),
     review_dir: Annotated[
         Path | None, typer.Option(help="Directory of `fazhi review` pages to link evidence to.")
@@ -303,9 +298,7 @@ class ExportFormat(StrEnum):
 
 @app.command()
 def export(
-    db: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")
-    ] = None,
+    db: DbOption = None,
     fmt: Annotated[ExportFormat, typer.Option("--format", help="parquet or csv.")] = (
         ExportFormat.parquet
     ),
@@ -353,9 +346,7 @@ def serve(
     input_dir: Annotated[
         Path, typer.Option("--input", help="Directory the scrapers fill.", file_okay=False)
     ] = config.SEEDS_DIR,
-    db: Annotated[
-        Path | None, typer.Option(help="DuckDB file (default: $FAZHI_DB or data/).")
-    ] = None,
+    db: DbOption = None,
     port: Annotated[int, typer.Option(help="Port of the local Prefect server.")] = 4200,
 ) -> None:
     """Serve the ETL flow on a schedule, with a local Prefect server on 127.0.0.1.

@@ -41,6 +41,17 @@ REPORT_FIELDS = (
     "publisher",
     "masked",
 )
+YOY_COLUMNS = (
+    "jurisdiction",
+    "metric",
+    "breakdown",
+    "year",
+    "value",
+    "prior_value",
+    "abs_change",
+    "pct_change",
+)
+"""The leading columns of marts.rpt_metric_yoy, in order."""
 
 
 @dataclass(frozen=True, slots=True)

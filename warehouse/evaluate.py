@@ -17,15 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-SCORED_REPORT_FIELDS = (
-    "jurisdiction",
-    "parent",
-    "province",
-    "level",
-    "report_year",
-    "published_on",
-    "masked",
-)
+from warehouse.contract import REPORT_FIELDS
+
+SCORED_REPORT_FIELDS = tuple(f for f in REPORT_FIELDS if f not in ("doc", "title", "publisher"))
 
 FactKey = tuple[Any, ...]
 

@@ -9,11 +9,24 @@ over whole text it rewrites words like 统一 or 一是.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import cn2an  # type: ignore[import-untyped]
 
+def translator(table: dict[int, int]) -> Callable[[str], str]:
+    """`str.translate(table)` for a table of single characters, as a faster function.
+
+    `str.translate` looks every character of a CJK text up in the table; a compiled
+    character class skips to the few characters that change.
+    """
+    chars = re.compile("[" + re.escape("".join(map(chr, table))) + "]")
+    replace = {chr(k): chr(v) for k, v in table.items()}
+    return lambda text: chars.sub(lambda m: replace[m.group()], text)
+
+
 FULLWIDTH = str.maketrans("０１２３４５６７８９．，％：；（）｜\u3000", "0123456789.,%:;()| ")
 """Full-width to ASCII, one character for one, so offsets survive folding."""
+_FOLD_WIDTH = translator(FULLWIDTH)
 
 CN_DIGITS = "〇零一二两三四五六七八九"
 CN_NUMERAL_CHARS = CN_DIGITS + "十百千万亿"
@@ -84,7 +97,7 @@ _AFTER_CODES = {
 
 def fold_width(text: str) -> str:
     """Fold full-width digits and punctuation to ASCII; the length never changes."""
-    return text.translate(FULLWIDTH)
+    return _FOLD_WIDTH(text)
 
 
 def fold_years(text: str) -> str:
