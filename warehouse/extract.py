@@ -449,7 +449,7 @@ class _DocExtractor:
 
     def candidate(self, m: re.Match[str], prev_end: int) -> list[Fact]:
         text = self.text
-        if "pct" in m.re.groupindex and m.group("pct"):  # 百分之九十八点五
+        if m.re is _CANDIDATE_WORDS and m.group("pct"):  # 百分之九十八点五
             ns, num, inner, mult, ctr = m.start(), m.group("pct"), "", "", "%"
         else:
             ns, num, ctr = m.start("num"), m.group("num"), m.group("ctr")
@@ -477,6 +477,8 @@ class _DocExtractor:
 
     def level(self, ctx: _Context, ctr: str, value: float, qual: str) -> list[Fact]:
         choice = _direct(self.catalog, ctx, ctr) or _topic(self.catalog, ctx, ctr, self.text)
+        if choice is None and self.anchor is None:
+            return []  # nothing to name it after, whatever its year
         period = self.period(ctx)
         if period is not None and self.year is not None and period > self.year:
             return []  # a report describes past years: a later year is a target

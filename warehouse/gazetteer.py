@@ -84,7 +84,12 @@ class Gazetteer:
             if short and short not in self._by_name:
                 self._short.setdefault(short, []).append(place)
         self._lengths = sorted({len(n) for n in self._by_name}, reverse=True)
-        self._endings = frozenset(n[-2:] for n in self._by_name)
+        # the two last characters of a name -> the lengths of the names ending so, longest first
+        self._lengths_by_ending: dict[str, list[int]] = {}
+        for n in sorted(self._by_name, key=len, reverse=True):
+            lengths = self._lengths_by_ending.setdefault(n[-2:], [])
+            if len(n) not in lengths:
+                lengths.append(len(n))
         self._suffix = re.compile("[" + "".join({n[-1] for n in self._by_name}) + "]")
 
     def __contains__(self, name: str) -> bool:
@@ -123,9 +128,7 @@ class Gazetteer:
         previous_end = 0
         for m in self._suffix.finditer(text):
             end = m.end()
-            if text[end - 2 : end] not in self._endings:
-                continue
-            for length in self._lengths:
+            for length in self._lengths_by_ending.get(text[end - 2 : end], ()):
                 start = end - length
                 if start < previous_end or text[start:end] not in self._by_name:
                     continue

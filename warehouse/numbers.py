@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 import cn2an  # type: ignore[import-untyped]
 
+
 def translator(table: dict[int, int]) -> Callable[[str], str]:
     """`str.translate(table)` for a table of single characters, as a faster function.
 

@@ -70,16 +70,9 @@ class Bounds:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.sentence: list[int] = []
-        self.clause: list[int] = []
-        self.local: list[int] = []
-        for m in self._ANY.finditer(text):
-            pos, ch = m.start(), m.group()
-            self.local.append(pos)
-            if ch in CLAUSE_ENDS:
-                self.clause.append(pos)
-                if ch in SENTENCE_ENDS:
-                    self.sentence.append(pos)
+        self.local = [m.start() for m in self._ANY.finditer(text)]
+        self.clause = [i for i in self.local if text[i] in CLAUSE_ENDS]
+        self.sentence = [i for i in self.clause if text[i] in SENTENCE_ENDS]
 
     def start(self, kind: list[int], pos: int, limit: int) -> int:
         """Start of the unit of `kind` holding `pos` (after its boundary, spaces skipped)."""
