@@ -358,7 +358,7 @@ def test_error_level_test_failure_fails_build(built: Built, tmp_path: Path) -> N
         mp.setenv("FAZHI_DB", str(db.resolve()))
         mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
         result = run_dbt(
-            ["build", "--select", "assert_mediated_success_le_mediated"],
+            ["build", "--select", "+assert_mediated_success_le_mediated"],
             tmp_path / "target",
             tmp_path / "logs",
         )
