@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import json
 import os
 import sys
@@ -330,7 +331,8 @@ def bench(
     """
     from warehouse.bench import run_bench
 
-    result = run_bench(docs, workers, full)
+    with contextlib.redirect_stdout(sys.stderr):  # dbt and Dask log to stdout; keep it JSON
+        result = run_bench(docs, workers, full)
     if as_json:
         sys.stdout.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
         return
