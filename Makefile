@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format docs bench clean
+.PHONY: install run test lint format docs catalog-docs bench clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ format: install
 
 docs: install
 	$(BIN)/fazhi docs
+
+catalog-docs: install
+	$(BIN)/python -c "from warehouse.catalog import catalog_docs_block as b; print(b(), end='')" \
+		> dbt_project/models/docs/metric_catalog.md
 
 bench: install
 	$(BIN)/fazhi bench --docs 2000

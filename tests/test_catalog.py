@@ -123,3 +123,11 @@ def test_a_new_phrasing_is_a_yaml_edit() -> None:
     catalog = parse_catalog(_minimal(extra))
     assert [r.metric for r in catalog.rules_by_counter["件"]] == ["x.y"]
     assert catalog.triggers_by_counter["件"].search("一种新说法")
+
+
+def test_docs_site_catalog_table_matches_the_catalog() -> None:
+    from warehouse.catalog import catalog_docs_block
+    from warehouse.config import DBT_PROJECT_DIR
+
+    committed = (DBT_PROJECT_DIR / "models" / "docs" / "metric_catalog.md").read_text("utf-8")
+    assert committed == catalog_docs_block(), "catalog.yaml changed: run `make catalog-docs`"

@@ -279,3 +279,27 @@ def catalog_frame() -> pl.DataFrame:
             "fact_model": pl.String,
         },
     )
+
+
+def catalog_docs_block() -> str:
+    """The catalog as a dbt docs block (a Markdown table), for dim_metric's documentation.
+
+    Committed as dbt_project/models/docs/metric_catalog.md; a test keeps it in step with
+    catalog.yaml (regenerate with `make catalog-docs`).
+    """
+    lines = [
+        "{% docs metric_catalog %}",
+        "The metric catalog, generated from `warehouse/catalog.yaml` (the single source of",
+        "truth; `raw.metrics` is written from it on every run). Grain: one row per metric",
+        "code. Primary key: `metric`.",
+        "",
+        "| metric | label | 中文 | unit | breakdowns | fact table |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in catalog_frame().iter_rows(named=True):
+        breakdowns = ", ".join(row["breakdowns"]) or "free text (the subject as written)"
+        lines.append(
+            f"| `{row['metric']}` | {row['label']} | {row['label_zh']} | "
+            f"{' / '.join(row['units'])} | {breakdowns} | `{row['fact_model']}` |"
+        )
+    return "\n".join([*lines, "{% enddocs %}", ""])
