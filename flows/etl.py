@@ -71,7 +71,7 @@ def _extract(work_plan: pipeline.Plan, known: Known, stage_dir: Path) -> list[Ba
 def etl(
     input_dir: str | None = None,
     db: str | None = None,
-    batch_size: int = 64,
+    batch_size: int | None = None,
     wait: bool = False,
     docs: bool = True,
     dbt_node_tasks: bool = True,

@@ -67,7 +67,9 @@ def run(
     dbt_tasks: Annotated[
         bool, typer.Option(help="One Prefect task per dbt node (lineage in the UI; slower).")
     ] = True,
-    batch_size: Annotated[int, typer.Option(help="Reports per extraction task.", min=1)] = 64,
+    batch_size: Annotated[
+        int | None, typer.Option(help="Reports per extraction task (default: sized to the input).")
+    ] = None,
     workers: Annotated[
         int | None, typer.Option(help="Start a local Dask cluster with N worker processes.")
     ] = None,

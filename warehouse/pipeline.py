@@ -152,11 +152,21 @@ def new_run_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6]
 
 
-def plan(root: Path, batch_size: int = 64) -> Plan:
-    """Discover the input files under `root` and cut them into batches for parallel work."""
+TASKS_PER_RUN = 32
+"""Enough batches to keep every worker busy; few enough that per-task overhead is small."""
+
+
+def auto_batch_size(files: int, minimum: int = 64, maximum: int = 2000) -> int:
+    return max(minimum, min(maximum, -(-files // TASKS_PER_RUN)))
+
+
+def plan(root: Path, batch_size: int | None = None) -> Plan:
+    """Discover the input files under `root` and cut them into batches for parallel work
+    (`batch_size` files each, by default sized from the number of files)."""
     if not root.is_dir():
         raise NotADirectoryError(f"{root}: input is not a directory")
     paths = list(discover(root))
+    batch_size = batch_size or auto_batch_size(len(paths))
     batches = [paths[i : i + batch_size] for i in range(0, len(paths), batch_size)]
     return Plan(root=root, batches=batches)
 
