@@ -82,12 +82,15 @@ def run(
     Example: `fazhi run --input seeds/ --db data/fazhi.duckdb`
     """
     from flows.etl import run_etl
-    from warehouse.load import WarehouseBusy
+    from warehouse.load import WarehouseBusy, exclusive_lock
 
     if not input_dir.is_dir():
         err.print(f"[red]{input_dir}: not a directory[/red]")
         raise typer.Exit(EXIT_USAGE)
     try:
+        if not wait:  # say "busy" before Prefect starts; the flow takes the lock for real
+            with exclusive_lock(config.db_path(db)):
+                pass
         with console.status(f"running fazhi-etl on {input_dir}…", spinner="dots"):
             summary = run_etl(
                 input_dir=str(input_dir),
