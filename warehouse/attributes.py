@@ -273,7 +273,8 @@ def _parse_date(s: str) -> date | None:
         y, mo, d = m.group(1), m.group(2) or m.group(4), m.group(3) or m.group(5)
         parts = (int(y), int(mo), int(d))
     elif m := _CN_DATE.search(s):
-        parts = tuple(_cn_number(g) for g in m.groups())
+        year, month, day = (_cn_number(g) for g in m.groups())
+        parts = (year, month, day)
     else:
         return None
     try:
@@ -320,7 +321,8 @@ def report_year(head: Head, signature: Signature, head_text: str) -> int | None:
 
 def chain(s: str, gaz: Gazetteer) -> Chain:
     """Consecutive place names at the start of `s` (masked, gazetteer or street/town names)."""
-    i, names = 0, []
+    i = 0
+    names: list[str] = []
     while i < len(s):
         if s[i] in " \u3000":
             i += 1
@@ -351,7 +353,7 @@ def _name_at(s: str, i: int, gaz: Gazetteer, after_division: bool = False) -> st
 def _title_chain(title: str, gaz: Gazetteer) -> Chain:
     """The places a title starts with, and the rest of its prefix (the body named, if any)."""
     stripped = _TITLE_LEAD.sub("", title)
-    prefix = _TITLE_PREFIX.match(stripped).group(1)
+    prefix = _title_prefix(stripped)
     found = chain(prefix, gaz)
     if not found.names and (first := next(gaz.scan(stripped), None)):
         return Chain(chain(stripped[first.start :], gaz).names, found.rest)
@@ -499,7 +501,13 @@ def _title_org(title: str | None, title_chain: Chain) -> str | None:
     """The issuing body a title starts with (区依法治区办2015年…), not a bare place name."""
     if not title or not _ORG_END.search(title_chain.rest):
         return None
-    return _TITLE_PREFIX.match(re.sub(r"^关于", "", title)).group(1).strip() or None
+    return _title_prefix(re.sub(r"^关于", "", title)).strip() or None
+
+
+def _title_prefix(title: str) -> str:
+    """What precedes 关于 / the year in a title (the pattern matches every string)."""
+    m = _TITLE_PREFIX.match(title)
+    return m.group(1) if m else title
 
 
 def _publisher(head: Head, signature: Signature, title_chain: Chain) -> str | None:
