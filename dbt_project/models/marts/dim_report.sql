@@ -9,17 +9,7 @@ reports as (
 
 documents as (
 
-    select * from {{ ref('stg_raw__documents') }}
-
-),
-
-fact_counts as (
-
-    select
-        doc,
-        count(*) as fact_count
-    from {{ ref('stg_raw__facts') }}
-    group by doc
+    select * from {{ ref('dim_document') }}
 
 ),
 
@@ -38,7 +28,7 @@ final as (
         reports.publisher,
         reports.masked,
         reports.text_chars,
-        coalesce(fact_counts.fact_count, 0) as fact_count,
+        documents.fact_count,
         documents.encoding,
         documents.content_type,
         documents.sha256,
@@ -47,8 +37,6 @@ final as (
     from reports
     inner join documents
         on reports.doc = documents.doc
-    left join fact_counts
-        on reports.doc = fact_counts.doc
 
 )
 
