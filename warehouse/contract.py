@@ -15,6 +15,8 @@ import polars as pl
 UNITS = ("case", "person", "person_time", "org", "item", "yuan", "percent", "time")
 QUALIFIERS = ("exact", "at_least", "at_most", "approx")
 LEVELS = ("province", "city", "county", "district", "street", "town", "department")
+FIRST_YEAR = 2000
+"""The earliest year a report or a figure may describe (the latest is the current year)."""
 DOCUMENT_STATUSES = ("loaded", "rejected", "duplicate", "skipped")
 
 FACT_FIELDS = (

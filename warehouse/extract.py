@@ -20,7 +20,7 @@ from datetime import date
 from functools import lru_cache
 
 from warehouse.catalog import STATED_CHANGE, TOTAL, Catalog, Metric, Rule, load_catalog
-from warehouse.contract import Fact
+from warehouse.contract import FIRST_YEAR, Fact
 from warehouse.numbers import (
     NUMBER,
     NUMBER_CHARS,
@@ -708,9 +708,6 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
         prev_end = m.end()
     facts.sort(key=lambda f: (f.start, f.end, f.metric, f.breakdown))
     return [f for f in facts if plausible(f)]
-
-
-FIRST_YEAR = 2000
 
 
 def plausible(fact: Fact) -> bool:

@@ -21,6 +21,7 @@ from warehouse.contract import (
     DOCUMENT_STATUSES,
     FACT_FIELDS,
     FACT_SCHEMA,
+    FIRST_YEAR,
     LEVELS,
     QUALIFIERS,
     REPORT_FIELDS,
@@ -46,7 +47,6 @@ METRICS_SCHEMA: dict[str, pl.DataType] = {
 
 METRICS_REQUIRED = ("metric", "units", "breakdowns")
 CHANGE_METRIC = "stated_change"
-FIRST_YEAR = 2000
 CONTENT_TYPES = ("text", "html")
 _EXAMPLES = 3
 _EXAMPLE_CHARS = 200

@@ -63,10 +63,6 @@ class Plan:
     root: Path
     batches: list[list[Path]]
 
-    @property
-    def files(self) -> int:
-        return sum(len(b) for b in self.batches)
-
 
 @dataclass
 class RunSummary:
@@ -82,7 +78,6 @@ class RunSummary:
     facts_by_domain: dict[str, int]
     stage_seconds: dict[str, float] = field(default_factory=dict)
     docs_site: str | None = None
-    dbt_tests: dict[str, int] = field(default_factory=dict)
 
     @property
     def facts(self) -> int:
@@ -140,11 +135,11 @@ def staging_area(parent: Path) -> Iterator[Path]:
 
 def _alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
+        os.kill(pid, 0)  # PermissionError: alive, owned by another user
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass
     return True
 
 

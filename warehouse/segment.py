@@ -19,8 +19,6 @@ CLAUSE_ENDS = SENTENCE_ENDS + "；;，,：:"
 LOCAL_ENDS = CLAUSE_ENDS + "、（）()"
 """Boundaries of the smallest unit that states one figure (a list item, a parenthesis)."""
 
-OPENERS = "（("
-CLOSERS = "）)"
 SPACE = " \t\r\u00a0\u3000"
 
 MAX_SENTENCE = 600
