@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -11,12 +12,8 @@ from typing import Any
 import duckdb
 import pytest
 
+from tests.dbt_fixture import make_raw_db
 from warehouse.teardown import silence_teardown
-
-try:  # tests/ as a package (rootdir on sys.path) or as a plain directory (pytest's prepend)
-    from tests.dbt_fixture import make_raw_db
-except ImportError:
-    from dbt_fixture import make_raw_db  # type: ignore[no-redef]
 
 
 @pytest.fixture(scope="session")
@@ -61,5 +58,6 @@ def read_only_check(
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """The session's report is written by now; keep duckdb's teardown noise out of it."""
-    silence_teardown()
+    """Keep duckdb's teardown noise out of the session's report. At exit, not now: pytest
+    restores the original stderr after its unconfigure hooks."""
+    atexit.register(silence_teardown)

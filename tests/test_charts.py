@@ -12,14 +12,10 @@ import duckdb
 import pytest
 from selectolax.lexbor import LexborHTMLParser
 
+from tests.dbt_fixture import PINGSHAN_2020_DOC, PINGSHAN_2021_DOC
 from warehouse import charts
 from warehouse.charts import write_report
 from warehouse.review import review_file_name
-
-try:  # tests/ as a package (rootdir on sys.path) or as a plain directory (pytest's prepend)
-    from tests.dbt_fixture import PINGSHAN_2020_DOC, PINGSHAN_2021_DOC
-except ImportError:
-    from dbt_fixture import PINGSHAN_2020_DOC, PINGSHAN_2021_DOC  # type: ignore[no-redef]
 
 EXPECTED_CHARTS = {
     "chart-coverage",

@@ -20,26 +20,15 @@ import pytest
 from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
+from tests.dbt_fixture import (
+    DUPLICATE_DOC,
+    LOADED_DOCS,
+    MASKED_DOC,
+    PINGSHAN_2021_DOC,
+    REJECTED_DOC,
+    make_raw_db,
+)
 from warehouse.contract import YOY_COLUMNS
-
-try:  # tests/ as a package (rootdir on sys.path) or as a plain directory (pytest's prepend)
-    from tests.dbt_fixture import (
-        DUPLICATE_DOC,
-        LOADED_DOCS,
-        MASKED_DOC,
-        PINGSHAN_2021_DOC,
-        REJECTED_DOC,
-        make_raw_db,
-    )
-except ImportError:
-    from dbt_fixture import (  # type: ignore[no-redef]
-        DUPLICATE_DOC,
-        LOADED_DOCS,
-        MASKED_DOC,
-        PINGSHAN_2021_DOC,
-        REJECTED_DOC,
-        make_raw_db,
-    )
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 FACT_MARTS = [

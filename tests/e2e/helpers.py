@@ -21,14 +21,10 @@ from pathlib import Path
 
 import duckdb
 
+from tests.fixtures_inputs import REPORT
 from warehouse.config import PROJECT_ROOT
 from warehouse.load import lock_path, work_path
 from warehouse.synth import PLACES
-
-try:  # tests/ as a package (rootdir on sys.path) or as a plain directory (pytest's prepend)
-    from tests.fixtures_inputs import REPORT
-except ImportError:
-    from fixtures_inputs import REPORT  # type: ignore[no-redef]
 
 __all__ = ["REPORT"]
 
