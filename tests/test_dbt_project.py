@@ -24,8 +24,10 @@ from tests.dbt_fixture import (
     DUPLICATE_DOC,
     LOADED_DOCS,
     MASKED_DOC,
+    PINGSHAN_2020_DOC,
     PINGSHAN_2021_DOC,
     REJECTED_DOC,
+    XIANGQIAO_DOC,
     make_raw_db,
 )
 from warehouse.contract import YOY_COLUMNS
@@ -341,6 +343,10 @@ def test_error_level_test_failure_fails_build(built: Built, tmp_path: Path) -> N
             "99999, 'case', 'exact', 2021, '调解成功99999件', 5000, 5011)",
             [PINGSHAN_2021_DOC],
         )
+        # as the loader does when a document's facts change: a new version of its row
+        bad.execute(
+            "update raw.documents set run_id = 'run-bad' where doc = ?", [PINGSHAN_2021_DOC]
+        )
     finally:
         bad.close()
     with pytest.MonkeyPatch.context() as mp:
@@ -355,3 +361,151 @@ def test_error_level_test_failure_fails_build(built: Built, tmp_path: Path) -> N
     failed = [r.node.name for r in result.result.results if str(r.status) == "fail"]
     assert failed == ["assert_mediated_success_le_mediated"]
     assert os.environ.get("FAZHI_DB") != str(db.resolve())
+
+
+# --- incremental models ----------------------------------------------------------------------
+
+_NEW_RUN = "run-20250301-0002"
+
+
+def _add_report(
+    con: duckdb.DuckDBPyConnection,
+    doc: str,
+    place: tuple[str, str | None, str | None],
+    year: int,
+    published: str,
+    facts: list[tuple[str, str, float, int]],
+) -> None:
+    """A new loaded document with its report row and facts (metric, breakdown, value, period)."""
+    jurisdiction, parent, province = place
+    con.execute(
+        "insert into raw.documents values "
+        "(?, ?, ?, 1000, 'utf-8', 'text', 'loaded', null, null, '0.1.0', ?, now())",
+        [doc, f"/data/in/{doc}", doc.ljust(64, "0")[:64], _NEW_RUN],
+    )
+    con.execute(
+        "insert into raw.reports values (?, null, ?, ?, ?, 'district', ?, ?, null, false, 900)",
+        [doc, jurisdiction, parent, province, year, published],
+    )
+    for i, (metric, breakdown, value, period) in enumerate(facts):
+        evidence = f"{metric} {value}"
+        con.execute(
+            "insert into raw.facts values (?, ?, ?, ?, ?, 'case', 'exact', ?, ?, ?, ?)",
+            [
+                f"{doc[:3]}-{i:04d}",
+                doc,
+                metric,
+                breakdown,
+                value,
+                period,
+                evidence,
+                10 * i,
+                10 * i + len(evidence),
+            ],
+        )
+
+
+def _change_raw_round_1(db: Path) -> None:
+    with duckdb.connect(str(db)) as con:
+        # re-extracted with fewer facts
+        con.execute(
+            "delete from raw.facts where doc = ? and fact_id in "
+            "(select fact_id from raw.facts where doc = ? order by fact_id limit 3)",
+            [PINGSHAN_2021_DOC, PINGSHAN_2021_DOC],
+        )
+        con.execute(
+            "update raw.documents set run_id = ? where doc = ?", [_NEW_RUN, PINGSHAN_2021_DOC]
+        )
+        # now rejected: the loader drops its report and facts
+        con.execute(
+            "update raw.documents set status = 'rejected', error = 'empty file', run_id = ? "
+            "where doc = ?",
+            [_NEW_RUN, XIANGQIAO_DOC],
+        )
+        for table in ("reports", "facts"):
+            con.execute(f"delete from raw.{table} where doc = ?", [XIANGQIAO_DOC])
+        # a later 2020 report of 坪山区 wins the 2020 criminal cases cell from 010
+        _add_report(
+            con,
+            "020_pingshan_2020_revised.txt",
+            ("坪山区", "深圳市", "广东省"),
+            2020,
+            "2021-06-30",
+            [("legal_aid.cases", "criminal", 151, 2020)],
+        )
+        # a place without its province: keyed '||东区' until another report names it
+        _add_report(
+            con,
+            "021_dongqu_2021.txt",
+            ("东区", None, None),
+            2021,
+            "2022-01-10",
+            [("legal_aid.cases", "total", 40, 2021), ("legal_aid.cases", "total", 35, 2020)],
+        )
+
+
+def _change_raw_round_2(db: Path) -> None:
+    with duckdb.connect(str(db)) as con:
+        # lends 021 its parent and province: 021's facts change jurisdiction_key
+        _add_report(
+            con,
+            "022_dongqu_2022.txt",
+            ("东区", "某市", "某省"),
+            2022,
+            "2023-01-10",
+            [("legal_aid.cases", "total", 44, 2022)],
+        )
+
+
+def _tables(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        names = con.execute(
+            "select table_schema || '.' || table_name from information_schema.tables "
+            "where table_schema in ('intermediate', 'marts') order by 1"
+        ).fetchall()
+        return {
+            name: con.execute(f"select * from {name} order by all").fetchall() for (name,) in names
+        }
+
+
+def _build(db: Path, tmp: Path, *extra: str) -> dbtRunnerResult:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FAZHI_DB", str(db.resolve()))
+        mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
+        result = run_dbt(
+            ["build", "--exclude-resource-type", "unit_test", *extra], tmp / "target", tmp / "logs"
+        )
+    assert result.success, [(r.node.name, r.message) for r in result.result.results if r.message]
+    return result
+
+
+def test_incremental_builds_equal_a_full_rebuild(built: Built, tmp_path: Path) -> None:
+    db = tmp_path / "incremental.duckdb"
+    shutil.copy(built.db, db)
+    _change_raw_round_1(db)
+    first = _build(db, tmp_path)
+    compiled = {r.node.name: getattr(r.node, "compiled_code", "") for r in first.result.results}
+    assert "built.document_run_id" in compiled["int_facts__enriched"]  # ran incrementally
+    assert "built.document_run_id" in compiled["fct_legal_aid_cases"]
+    _change_raw_round_2(db)
+    _build(db, tmp_path)
+    incremental = _tables(db)
+
+    _build(db, tmp_path, "--full-refresh")
+    assert _tables(db) == incremental
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        annual = con.execute(
+            "select doc, value, is_annual_value from marts.fct_legal_aid_cases "
+            "where breakdown = 'criminal' and period = 2020 order by doc"
+        ).fetchall()
+        keys = con.execute(
+            "select distinct jurisdiction_key from marts.fct_legal_aid_cases "
+            "where doc like '02_\\_dongqu%' escape '\\'"
+        ).fetchall()
+    assert annual == [
+        (PINGSHAN_2020_DOC, 150.0, False),
+        ("020_pingshan_2020_revised.txt", 151.0, True),
+    ]
+    assert keys == [("某省|某市|东区",)]
+    assert XIANGQIAO_DOC not in {row[1] for row in incremental["marts.fct_legal_aid_cases"]}

@@ -17,6 +17,7 @@ import pytest
 from warehouse.contract import DOCUMENT_SCHEMA, FACT_SCHEMA, REPORT_SCHEMA, Fact, Report
 from warehouse.frames import Staged, documents_frame, facts_frame, reports_frame, validate
 from warehouse.load import (
+    KnownDocument,
     RunRecord,
     WarehouseBusy,
     WarehouseError,
@@ -222,7 +223,7 @@ def test_hostile_doc_names_round_trip(db: Path) -> None:
     for table in ("documents", "reports", "facts"):
         assert _query(db, f"SELECT doc FROM raw.{table}") == [(INJECTION,)]
     assert _query(db, "SELECT run_id FROM raw.runs") == [("run'; drop table raw.runs; --",)]
-    assert known_documents(db) == {INJECTION: ("a" * 64, "x1", "loaded")}
+    assert known_documents(db)[INJECTION][:3] == ("a" * 64, "x1", "loaded")
 
 
 def test_known_documents(db: Path) -> None:
@@ -235,7 +236,10 @@ def test_known_documents(db: Path) -> None:
         {"a.txt"},
     )
     known = known_documents(db)
-    assert known == {"a.txt": ("a" * 64, "x1", "loaded"), "b.txt": ("a" * 64, "x1", "rejected")}
+    assert known == {
+        "a.txt": KnownDocument("a" * 64, "x1", "loaded", "utf-8", "text"),
+        "b.txt": KnownDocument("a" * 64, "x1", "rejected", None, None),
+    }
     assert loaded_hashes(known) == {"a" * 64: "a.txt"}
     duckdb.connect(str(db)).close()  # read-write open works: known_documents closed its connection
 

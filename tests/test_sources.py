@@ -16,7 +16,14 @@ from fixtures_inputs import (
 )
 
 from warehouse import sources
-from warehouse.sources import SourceDocument, discover, mark_duplicates, read_document, scan
+from warehouse.sources import (
+    Decoding,
+    SourceDocument,
+    discover,
+    mark_duplicates,
+    read_document,
+    scan,
+)
 
 AS_ROOT = os.geteuid() == 0
 
@@ -232,3 +239,35 @@ def test_unlistable_directory_simulated(tmp_path: Path, monkeypatch: pytest.Monk
         ("b.txt", "loaded", None),
         ("locked", "rejected", "unreadable directory: Permission denied"),
     ]
+
+
+def test_unchanged_bytes_are_not_decoded_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "r.txt"
+    path.write_bytes("二〇二一年法治政府建设情况报告".encode("gb18030"))
+    first = read_document(path, tmp_path, 1 << 20)
+    assert first.encoding == "gb18030" and first.text
+    assert first.sha256 is not None
+    previous = Decoding(first.sha256, first.encoding, first.content_type)
+
+    def no_decoding(*_: object) -> None:
+        raise AssertionError("decoded again")
+
+    monkeypatch.setattr(sources, "decode", no_decoding)
+    again = read_document(path, tmp_path, 1 << 20, previous)
+    assert again == SourceDocument(
+        first.doc,
+        path,
+        first.sha256,
+        first.bytes,
+        "gb18030",
+        first.content_type,
+        "loaded",
+        None,
+        None,
+        None,
+    )
+    path.write_bytes("二〇二二年法治政府建设情况报告".encode("gb18030"))  # same size, new bytes
+    with pytest.raises(AssertionError, match="decoded again"):
+        read_document(path, tmp_path, 1 << 20, previous)

@@ -76,6 +76,13 @@ def run(
     dask: Annotated[
         str | None, typer.Option(help="Run extraction on the Dask scheduler at ADDRESS.")
     ] = None,
+    full_refresh: Annotated[
+        bool,
+        typer.Option(
+            help="Rebuild the incremental dbt models from scratch (automatic when "
+            "the dbt project changed)."
+        ),
+    ] = False,
 ) -> None:
     """Run the ETL flow on a directory of reports into a DuckDB warehouse.
 
@@ -101,6 +108,7 @@ def run(
                 docs=docs,
                 dbt_node_tasks=dbt_tasks,
                 batch_size=batch_size,
+                full_refresh=full_refresh,
             )
     except WarehouseBusy as exc:
         err.print(f"[yellow]{exc}[/yellow]")

@@ -27,6 +27,7 @@ from collections.abc import Collection, Iterator, Mapping
 from dataclasses import astuple, dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import polars as pl
@@ -163,6 +164,16 @@ class RunRecord:
         )
 
 
+class KnownDocument(NamedTuple):
+    """What the published warehouse holds about one document (a `raw.documents` row)."""
+
+    sha256: str | None
+    extractor_version: str
+    status: str
+    encoding: str | None
+    content_type: str | None
+
+
 class WarehouseBusy(RuntimeError):
     """Another run holds the warehouse lock."""
 
@@ -266,8 +277,8 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, where: str = "") -> None
     )
 
 
-def known_documents(db: Path) -> dict[str, tuple[str | None, str, str]]:
-    """doc → (sha256, extractor_version, status) of the published warehouse; {} if none."""
+def known_documents(db: Path) -> dict[str, KnownDocument]:
+    """doc → what the published warehouse holds about it; {} if there is no warehouse."""
     if not Path(db).exists():
         return {}
     con = duckdb.connect(str(db), read_only=True)
@@ -279,21 +290,20 @@ def known_documents(db: Path) -> dict[str, tuple[str | None, str, str]]:
         ).fetchone()
         if not present or not present[0]:
             return {}
-        rows = con.execute(
-            f"SELECT doc, sha256, extractor_version, status FROM {RAW}.documents"
-        ).fetchall()
+        columns = ", ".join(KnownDocument._fields)
+        rows = con.execute(f"SELECT doc, {columns} FROM {RAW}.documents").fetchall()
     finally:
         con.close()
-    return {doc: (sha256, version, status) for doc, sha256, version, status in rows}
+    return {doc: KnownDocument(*rest) for doc, *rest in rows}
 
 
-def loaded_hashes(known: Mapping[str, tuple[str | None, str, str]]) -> dict[str, str]:
+def loaded_hashes(known: Mapping[str, KnownDocument]) -> dict[str, str]:
     """sha256 → doc of the loaded warehouse documents (the first doc when several share it);
     the `known` argument of `sources.mark_duplicates`."""
     out: dict[str, str] = {}
-    for doc, (sha256, _version, status) in sorted(known.items()):
-        if status == "loaded" and sha256 is not None:
-            out.setdefault(sha256, doc)
+    for doc, entry in sorted(known.items()):
+        if entry.status == "loaded" and entry.sha256 is not None:
+            out.setdefault(entry.sha256, doc)
     return out
 
 

@@ -24,11 +24,18 @@ from warehouse.catalog import catalog_frame
 from warehouse.contract import FACT_SCHEMA, REPORT_SCHEMA, Fact, Report
 from warehouse.extract import EXTRACTOR_VERSION, extract_facts
 from warehouse.frames import Staged, documents_frame, facts_frame, reports_frame, validate
-from warehouse.load import loaded_hashes
-from warehouse.sources import SourceDocument, discover, doc_key, mark_duplicates, read_document
+from warehouse.load import KnownDocument, loaded_hashes
+from warehouse.sources import (
+    Decoding,
+    SourceDocument,
+    discover,
+    doc_key,
+    mark_duplicates,
+    read_document,
+)
 
-Known = Mapping[str, tuple[str | None, str, str]]
-"""doc → (sha256, extractor_version, status) of what the warehouse already holds."""
+Known = Mapping[str, KnownDocument]
+"""doc → what the warehouse already holds about it."""
 
 
 @dataclass
@@ -172,20 +179,28 @@ def extract_document(text: str, doc: str) -> tuple[Report, list[Fact]]:
     return report, extract_facts(text, doc, report.report_year)
 
 
-def is_cached(document: SourceDocument, known: Known) -> bool:
-    return known.get(document.doc) == (document.sha256, EXTRACTOR_VERSION, "loaded")
+def reusable(entry: KnownDocument | None) -> Decoding | None:
+    """The decoding of a document whose stored facts stay valid while its bytes are unchanged:
+    loaded, and extracted by this extractor version."""
+    if entry is None or entry.sha256 is None:
+        return None
+    if (entry.status, entry.extractor_version) != ("loaded", EXTRACTOR_VERSION):
+        return None
+    return Decoding(entry.sha256, entry.encoding, entry.content_type)
 
 
 def process_path(path: Path, root: Path, max_bytes: int, known: Known) -> Extracted:
-    document = read_document(path, root, max_bytes)
-    if document.status != "loaded" or document.text is None:
+    """Read one file; extract it unless its bytes are what the warehouse already holds
+    (then it is neither decoded nor extracted again)."""
+    previous = reusable(known.get(doc_key(path, root)))
+    document = read_document(path, root, max_bytes, previous)
+    if document.status != "loaded":
         return Extracted(document=replace(document, text=None))
+    if document.text is None:
+        return Extracted(document=document, cached=True)
     text = document.text
-    stripped = replace(document, text=None)
-    if is_cached(document, known):
-        return Extracted(document=stripped, text_chars=len(text), cached=True)
     report, facts = extract_document(text, document.doc)
-    return Extracted(stripped, report, facts, len(text))
+    return Extracted(replace(document, text=None), report, facts, len(text))
 
 
 def extract_batch(

@@ -49,7 +49,7 @@ TABLES = (
 )
 
 
-BOOKKEEPING = {"run_id", "ingested_at"}
+BOOKKEEPING = {"run_id", "ingested_at", "document_run_id"}
 
 
 def table_rows(db: Path) -> dict[str, list[tuple]]:

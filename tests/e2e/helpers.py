@@ -32,7 +32,7 @@ FAZHI = PROJECT_ROOT / ".venv" / "bin" / "fazhi"
 POLL = 0.02
 """Seconds between two looks at a running process (the brief: ~20 ms)."""
 
-BOOKKEEPING = ("run_id", "ingested_at")
+BOOKKEEPING = ("run_id", "ingested_at", "document_run_id")
 """Columns that name the run which wrote a row; a repaired warehouse and a clean one differ
 only there (load.py keeps them stable for unchanged documents, so re-runs keep them)."""
 
