@@ -17,7 +17,6 @@ from typing import Any
 
 import duckdb
 import pytest
-from dbt.adapters.duckdb.connections import DuckDBConnectionManager
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 from tests.dbt_fixture import (
@@ -31,6 +30,7 @@ from tests.dbt_fixture import (
     make_raw_db,
 )
 from warehouse.contract import YOY_COLUMNS
+from warehouse.transform import BUILD, close_dbt_connections
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 FACT_MARTS = [
@@ -68,7 +68,7 @@ def run_dbt(args: list[str], target: Path, logs: Path) -> dbtRunnerResult:
             ]
         )
     finally:
-        DuckDBConnectionManager.close_all_connections()
+        close_dbt_connections()
 
 
 @pytest.fixture(scope="module")
@@ -472,9 +472,7 @@ def _build(db: Path, tmp: Path, *extra: str) -> dbtRunnerResult:
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FAZHI_DB", str(db.resolve()))
         mp.setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "False")
-        result = run_dbt(
-            ["build", "--exclude-resource-type", "unit_test", *extra], tmp / "target", tmp / "logs"
-        )
+        result = run_dbt([*BUILD, *extra], tmp / "target", tmp / "logs")
     assert result.success, [(r.node.name, r.message) for r in result.result.results if r.message]
     return result
 
