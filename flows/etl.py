@@ -6,6 +6,7 @@ All logic lives in `warehouse`; this module only wires it into Prefect tasks.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,29 +22,30 @@ from warehouse import config, pipeline
 from warehouse.config import DBT_PROJECT_DIR
 from warehouse.frames import Staged
 from warehouse.load import RunRecord, exclusive_lock, known_documents, load_frames, work_copy
-from warehouse.pipeline import Batch, Known, RunSummary
+from warehouse.pipeline import Batch, RunSummary
+from warehouse.sources import Previous
 from warehouse.transform import build_args, dbt_target, docs_site, record_build, run_dbt
 
 
 # NO_CACHE: what is re-extracted is decided by content hashes in the warehouse, not by
 # Prefect hashing the task's inputs.
 class BatchInput:
-    """One extraction task's files and what the warehouse holds about them.
+    """One extraction task's files and what earlier runs learned about them.
 
     A plain class on purpose: Prefect walks the lists, dicts and dataclasses given to a task
     in search of futures (seconds per run at 100,000 files); it passes other objects as is.
     """
 
-    __slots__ = ("known", "paths")
+    __slots__ = ("paths", "previous")
 
-    def __init__(self, paths: list[Path], known: Known) -> None:
+    def __init__(self, paths: list[Path], previous: Mapping[str, Previous]) -> None:
         self.paths = paths
-        self.known = known
+        self.previous = previous
 
 
 @task(name="extract-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def extract_batch(batch: BatchInput, root: Path, max_bytes: int, out: Path) -> Batch:
-    return pipeline.extract_batch(batch.paths, root, max_bytes, batch.known, out)
+    return pipeline.extract_batch(batch.paths, root, max_bytes, batch.previous, out)
 
 
 @task(name="load-raw")
@@ -73,10 +75,12 @@ def dbt_docs(work: Path) -> None:
     run_dbt(["docs", "generate", "--static"], work)
 
 
-def _extract(work_plan: pipeline.Plan, known: Known, stage_dir: Path) -> list[Batch]:
+def _extract(
+    work_plan: pipeline.Plan, previous: Mapping[str, Previous], stage_dir: Path
+) -> list[Batch]:
     futures = [
         extract_batch.submit(
-            BatchInput(paths, pipeline.known_subset(known, work_plan.root, paths)),
+            BatchInput(paths, pipeline.batch_subset(previous, work_plan.root, paths)),
             work_plan.root,
             config.max_bytes(),
             stage_dir / f"batch-{i:06d}",
@@ -116,7 +120,8 @@ def etl(
 
     with exclusive_lock(db_path, wait), pipeline.staging_area(db_path.parent) as stage_dir:
         known = known_documents(db_path)
-        batches = _extract(pipeline.plan(root, batch_size), known, stage_dir)
+        previous = pipeline.previous_versions(known, db_path)
+        batches = _extract(pipeline.plan(root, batch_size), previous, stage_dir)
         timings["extract"], clock = time.perf_counter() - clock, time.perf_counter()
         with work_copy(db_path) as work:
             staged, replace_docs, documents = pipeline.stage(batches, known, run_id)
@@ -128,6 +133,7 @@ def etl(
             if docs:
                 dbt_docs(work)
                 timings["dbt_docs"] = time.perf_counter() - clock
+        pipeline.write_file_index(db_path, documents)  # published: remember sizes and mtimes
 
     cached = sum(len(b.cached) for b in batches)
     summary = pipeline.summarise(run_id, root, db_path, documents, cached, by_domain)

@@ -17,7 +17,7 @@ from fixtures_inputs import (
 
 from warehouse import sources
 from warehouse.sources import (
-    Decoding,
+    Previous,
     SourceDocument,
     discover,
     mark_duplicates,
@@ -249,7 +249,7 @@ def test_unchanged_bytes_are_not_decoded_again(
     first = read_document(path, tmp_path, 1 << 20)
     assert first.encoding == "gb18030" and first.text
     assert first.sha256 is not None
-    previous = Decoding(first.sha256, first.encoding, first.content_type)
+    previous = Previous(first.sha256, first.encoding, first.content_type)
 
     def no_decoding(*_: object) -> None:
         raise AssertionError("decoded again")
@@ -271,3 +271,30 @@ def test_unchanged_bytes_are_not_decoded_again(
     path.write_bytes("二〇二二年法治政府建设情况报告".encode("gb18030"))  # same size, new bytes
     with pytest.raises(AssertionError, match="decoded again"):
         read_document(path, tmp_path, 1 << 20, previous)
+
+
+def test_unchanged_size_and_mtime_are_not_even_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "r.txt"
+    path.write_bytes(REPORT.encode())
+    fresh = read_document(path, tmp_path, 1 << 20)
+    assert fresh.modified_ns is None  # just written: may still change within a clock tick
+    os.utime(path, ns=(1_700_000_000_000_000_000, 1_700_000_000_000_000_000))
+    first = read_document(path, tmp_path, 1 << 20)
+    assert first.modified_ns == 1_700_000_000_000_000_000 and first.sha256 is not None
+    previous = Previous(
+        first.sha256, first.encoding, first.content_type, first.bytes, first.modified_ns
+    )
+
+    def no_open(*_: object) -> int:
+        raise AssertionError("opened")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sources.os, "open", no_open)
+        again = read_document(path, tmp_path, 1 << 20, previous)
+    assert again == sources.dataclasses.replace(first, text=None)
+
+    path.write_bytes(REPORT.encode() + b"\n")  # another size: read, hashed, decoded
+    changed = read_document(path, tmp_path, 1 << 20, previous)
+    assert changed.sha256 != first.sha256 and changed.text

@@ -26,7 +26,7 @@ from warehouse.extract import EXTRACTOR_VERSION, extract_facts
 from warehouse.frames import Staged, documents_frame, facts_frame, reports_frame, validate
 from warehouse.load import KnownDocument, loaded_hashes
 from warehouse.sources import (
-    Decoding,
+    Previous,
     SourceDocument,
     discover,
     doc_key,
@@ -179,21 +179,67 @@ def extract_document(text: str, doc: str) -> tuple[Report, list[Fact]]:
     return report, extract_facts(text, doc, report.report_year)
 
 
-def reusable(entry: KnownDocument | None) -> Decoding | None:
-    """The decoding of a document whose stored facts stay valid while its bytes are unchanged:
-    loaded, and extracted by this extractor version."""
-    if entry is None or entry.sha256 is None:
-        return None
-    if (entry.status, entry.extractor_version) != ("loaded", EXTRACTOR_VERSION):
-        return None
-    return Decoding(entry.sha256, entry.encoding, entry.content_type)
+def previous_versions(known: Known, db: Path) -> dict[str, Previous]:
+    """What earlier runs learned about each document whose stored facts stay valid while
+    its bytes are unchanged (loaded, by this extractor version): hash and decoding from the
+    warehouse; size and mtime from the file index beside it, when it agrees on the hash."""
+    index = _read_file_index(file_index_path(db))
+    out = {}
+    for doc, entry in known.items():
+        if entry.sha256 is None or entry.status != "loaded":
+            continue
+        if entry.extractor_version != EXTRACTOR_VERSION:
+            continue
+        size, modified_ns = index.get((doc, entry.sha256), (None, None))
+        out[doc] = Previous(entry.sha256, entry.encoding, entry.content_type, size, modified_ns)
+    return out
 
 
-def process_path(path: Path, root: Path, max_bytes: int, known: Known) -> Extracted:
-    """Read one file; extract it unless its bytes are what the warehouse already holds
-    (then it is neither decoded nor extracted again)."""
-    previous = reusable(known.get(doc_key(path, root)))
-    document = read_document(path, root, max_bytes, previous)
+def file_index_path(db: Path) -> Path:
+    return db.with_name(db.name + ".files.parquet")
+
+
+FILE_INDEX_SCHEMA = {
+    "doc": pl.String(),
+    "sha256": pl.String(),
+    "bytes": pl.Int64(),
+    "modified_ns": pl.Int64(),
+}
+
+
+def write_file_index(db: Path, documents: Iterable[SourceDocument]) -> None:
+    """Remember the size and mtime of the loaded files a run hashed, beside the warehouse.
+
+    A cache, like git's index: an entry counts only while the warehouse holds the same hash
+    for the doc, so a stale or lost index only makes the next run read more. Written after
+    publishing, by replacing the file.
+    """
+    rows = [
+        (d.doc, d.sha256, d.bytes, d.modified_ns)
+        for d in documents
+        if d.status == "loaded" and d.modified_ns is not None
+    ]
+    path = file_index_path(db)
+    scratch = path.with_name(path.name + ".tmp")
+    pl.DataFrame(rows, schema=FILE_INDEX_SCHEMA, orient="row").write_parquet(scratch)
+    os.replace(scratch, path)
+
+
+def _read_file_index(path: Path) -> dict[tuple[str, str], tuple[int, int]]:
+    try:
+        frame = pl.read_parquet(path, schema=FILE_INDEX_SCHEMA)
+    except (OSError, pl.exceptions.PolarsError):  # none yet, or damaged: read every file
+        return {}
+    return {(doc, sha): (size, mtime) for doc, sha, size, mtime in frame.iter_rows()}
+
+
+def process_path(
+    path: Path, root: Path, max_bytes: int, previous: Mapping[str, Previous]
+) -> Extracted:
+    """Read one file; extract it unless its bytes are what an earlier run extracted (then
+    it is neither decoded nor extracted again, and not even read if its size and mtime are
+    those recorded)."""
+    document = read_document(path, root, max_bytes, previous.get(doc_key(path, root)))
     if document.status != "loaded":
         return Extracted(document=replace(document, text=None))
     if document.text is None:
@@ -204,10 +250,14 @@ def process_path(path: Path, root: Path, max_bytes: int, known: Known) -> Extrac
 
 
 def extract_batch(
-    paths: Sequence[Path], root: Path, max_bytes: int, known: Known, out: Path
+    paths: Sequence[Path],
+    root: Path,
+    max_bytes: int,
+    previous: Mapping[str, Previous],
+    out: Path,
 ) -> Batch:
     """Read and extract `paths`; write their reports and facts to `out`.{reports,facts}.parquet."""
-    results = [process_path(p, root, max_bytes, known) for p in paths]
+    results = [process_path(p, root, max_bytes, previous) for p in paths]
     fresh = [r for r in results if r.report is not None]
     reports, facts = out.with_suffix(".reports.parquet"), out.with_suffix(".facts.parquet")
     reports_frame((r.report, r.text_chars) for r in fresh if r.report).write_parquet(reports)
@@ -220,10 +270,12 @@ def extract_batch(
     )
 
 
-def known_subset(known: Known, root: Path, paths: Iterable[Path]) -> Known:
-    """The part of `known` a batch needs, so tasks do not each carry the whole warehouse."""
+def batch_subset(
+    previous: Mapping[str, Previous], root: Path, paths: Iterable[Path]
+) -> dict[str, Previous]:
+    """The part of `previous` a batch needs, so tasks do not each carry the whole warehouse."""
     docs = (doc_key(p, root) for p in paths)
-    return {doc: known[doc] for doc in docs if doc in known}
+    return {doc: previous[doc] for doc in docs if doc in previous}
 
 
 def resolve_duplicates(documents: list[SourceDocument], known: Known) -> list[SourceDocument]:

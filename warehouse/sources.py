@@ -12,6 +12,7 @@ import errno
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,15 +46,30 @@ class SourceDocument:
     error: str | None
     duplicate_of: str | None
     text: str | None
+    modified_ns: int | None = None
+    """The file's mtime when it was read, if it had not changed for `STABLE_NS` before:
+    with its size, what lets a later run skip reading it (see `Previous`)."""
+
+
+STABLE_NS = 2_000_000_000
+"""A file modified less than this long before it was read may still be changing within
+one tick of the file system's clock; its mtime is not remembered (it is read every run)."""
 
 
 @dataclass(frozen=True, slots=True)
-class Decoding:
-    """How the bytes with this sha256 were decoded before (the warehouse keeps it)."""
+class Previous:
+    """What an earlier run learned about a file: its hash and how its bytes decode, and the
+    size and mtime it had then (None: unknown, read it again)."""
 
     sha256: str
     encoding: str | None
     content_type: str | None
+    bytes: int | None = None
+    modified_ns: int | None = None
+
+    def unchanged(self, info: os.stat_result) -> bool:
+        """Same size and mtime as when it was hashed: trusted without reading, as git does."""
+        return self.modified_ns == info.st_mtime_ns and self.bytes == info.st_size
 
 
 def discover(root: Path) -> Iterator[Path]:
@@ -119,12 +135,13 @@ def scan(root: Path, max_bytes: int) -> Iterator[SourceDocument]:
 
 
 def read_document(
-    path: Path, root: Path, max_bytes: int, previous: Decoding | None = None
+    path: Path, root: Path, max_bytes: int, previous: Previous | None = None
 ) -> SourceDocument:
     """Read and decode one entry; never raises for bad input, the status says what happened.
 
-    When the bytes hash to `previous.sha256` they are not decoded again: the document is
-    `loaded` with `previous`'s encoding and content type, and `text` None.
+    With `previous`, a file whose size and mtime are unchanged is not read at all, and one
+    whose bytes still hash to `previous.sha256` is not decoded again: either way the
+    document is `loaded` with `previous`'s hash and decoding, and `text` None.
     """
     relative = _relative(path, root)
     doc = display(relative)
@@ -146,7 +163,9 @@ def read_document(
         return _not_read(doc, path, "skipped", f"not a regular file ({_kind(info.st_mode)})")
     if info.st_size > max_bytes:
         return _not_read(doc, path, "rejected", oversized(info.st_size, max_bytes), info.st_size)
-    return _read_regular(doc, path, target, max_bytes, previous, info.st_size)
+    if previous is not None and previous.unchanged(info):
+        return _as_before(doc, path, previous, info.st_size, info.st_mtime_ns)
+    return _read_regular(doc, path, target, max_bytes, previous, info)
 
 
 class _Unreadable(Exception):
@@ -188,11 +207,11 @@ def _read_regular(
     path: Path,
     target: Path,
     max_bytes: int,
-    previous: Decoding | None = None,
-    expected: int = _MB,
+    previous: Previous | None = None,
+    info: os.stat_result | None = None,
 ) -> SourceDocument:
     try:
-        data = _read_at_most(target, max_bytes + 1, expected)
+        data = _read_at_most(target, max_bytes + 1, info.st_size if info else _MB)
     except _Unreadable as unreadable:
         return _not_read(doc, path, unreadable.status, unreadable.reason)
     except OSError as err:
@@ -200,19 +219,9 @@ def _read_regular(
     if len(data) > max_bytes:  # the file grew after it was measured
         return _not_read(doc, path, "rejected", oversized(len(data), max_bytes), len(data))
     sha256 = hashlib.sha256(data).hexdigest()
+    modified_ns = _stable_mtime(info) if info and info.st_size == len(data) else None
     if previous is not None and previous.sha256 == sha256:
-        return SourceDocument(
-            doc,
-            path,
-            sha256,
-            len(data),
-            previous.encoding,
-            previous.content_type,
-            "loaded",
-            None,
-            None,
-            None,
-        )
+        return _as_before(doc, path, previous, len(data), modified_ns)
     try:
         decoded = decode(data, path.name)
     except RejectedInput as rejected:
@@ -230,7 +239,31 @@ def _read_regular(
         None,
         None,
         decoded.text,
+        modified_ns,
     )
+
+
+def _as_before(
+    doc: str, path: Path, previous: Previous, size: int, modified_ns: int | None
+) -> SourceDocument:
+    """A loaded document whose bytes are those an earlier run hashed and decoded."""
+    return SourceDocument(
+        doc,
+        path,
+        previous.sha256,
+        size,
+        previous.encoding,
+        previous.content_type,
+        "loaded",
+        None,
+        None,
+        None,
+        modified_ns,
+    )
+
+
+def _stable_mtime(info: os.stat_result) -> int | None:
+    return info.st_mtime_ns if time.time_ns() - info.st_mtime_ns >= STABLE_NS else None
 
 
 def _read_at_most(path: Path, limit: int, expected: int = _MB) -> bytes:
