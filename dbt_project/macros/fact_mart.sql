@@ -47,10 +47,7 @@ changed_documents as (
         select 1
         from {{ this }} as built
         where built.fact_id = flagged.fact_id
-            and built.document_run_id = flagged.document_run_id
-            and built.jurisdiction_key = flagged.jurisdiction_key
-            and built.parent is not distinct from flagged.parent
-            and built.province is not distinct from flagged.province
+            and {{ same_document_version('built', 'flagged') }}
             and built.is_annual_value = flagged.is_annual_value
     )
     {% endif %}

@@ -35,23 +35,28 @@ reports as (
 
 ),
 
-changed_documents as (
+current_documents as (
 
     select
         documents.doc,
-        documents.document_run_id
+        documents.document_run_id,
+        reports.jurisdiction_key,
+        reports.resolved_parent as parent,
+        reports.resolved_province as province
     from documents
     inner join reports
         on documents.doc = reports.doc
+
+),
+
+changed_documents as (
+
+    select * from current_documents
     {% if is_incremental() %}
     where not exists (
         select 1
         from {{ this }} as built
-        where built.doc = documents.doc
-            and built.document_run_id = documents.document_run_id
-            and built.jurisdiction_key = reports.jurisdiction_key
-            and built.parent is not distinct from reports.resolved_parent
-            and built.province is not distinct from reports.resolved_province
+        where {{ same_document_version('built', 'current_documents') }}
     )
     {% endif %}
 
