@@ -27,8 +27,6 @@ from warehouse.sources import Previous
 from warehouse.transform import build_args, dbt_target, docs_site, record_build, run_dbt
 
 
-# NO_CACHE: what is re-extracted is decided by content hashes in the warehouse, not by
-# Prefect hashing the task's inputs.
 class BatchInput:
     """One extraction task's files and what earlier runs learned about them.
 
@@ -43,6 +41,8 @@ class BatchInput:
         self.previous = previous
 
 
+# NO_CACHE: what is re-extracted is decided by content hashes in the warehouse, not by
+# Prefect hashing the task's inputs.
 @task(name="extract-batch", retries=2, retry_delay_seconds=1, cache_policy=NO_CACHE)
 def extract_batch(batch: BatchInput, root: Path, max_bytes: int, out: Path) -> Batch:
     return pipeline.extract_batch(batch.paths, root, max_bytes, batch.previous, out)
