@@ -130,18 +130,39 @@ _SKIP_SENTENCE = _any_of(
 
 @dataclass(slots=True)
 class _Context:
-    """The text around one candidate number; all positions index the original text."""
+    """The text around one candidate number; all positions index `text`.
 
+    Only the window and the text after the number are cut eagerly: most candidates are
+    dismissed on those two, so the longer left contexts are cut on first use.
+    """
+
+    text: str
     ns: int  # number start
     ce: int  # end of the counter word (and of a trailing 以上/左右)
     sent_start: int
     window_start: int  # clause start, or the end of the previous number in the clause
     local_start: int
-    sentence_left: str
-    paragraph_left: str
     window: str
-    local: str
     after: str
+    _sentence: str | None = None
+    _paragraph: str | None = None
+
+    @property
+    def sentence_left(self) -> str:
+        if self._sentence is None:
+            self._sentence = self.text[self.sent_start : self.ns]
+        return self._sentence
+
+    @property
+    def paragraph_left(self) -> str:
+        if self._paragraph is None:
+            start = self.text.rfind("\n", max(0, self.ns - _PARAGRAPH_LIMIT), self.ns) + 1
+            self._paragraph = self.text[start : self.ns]
+        return self._paragraph
+
+    @property
+    def local(self) -> str:
+        return self.text[self.local_start : self.ns]
 
 
 @dataclass(slots=True)
@@ -269,18 +290,8 @@ def _context(bounds: Bounds, ns: int, ce: int, prev_end: int) -> _Context:
     window_start = max(bounds.start(bounds.clause, ns, _CLAUSE_LIMIT), prev_end)
     local_start = max(bounds.start(bounds.local, ns, _CLAUSE_LIMIT), window_start)
     clause_end = bounds.end(bounds.clause, ce, _CLAUSE_LIMIT)
-    return _Context(
-        ns=ns,
-        ce=ce,
-        sent_start=sent_start,
-        window_start=window_start,
-        local_start=local_start,
-        sentence_left=text[sent_start:ns],
-        paragraph_left=text[text.rfind("\n", max(0, ns - _PARAGRAPH_LIMIT), ns) + 1 : ns],
-        window=text[window_start:ns],
-        local=text[local_start:ns],
-        after=text[ce:clause_end],
-    )
+    window, after = text[window_start:ns], text[ce:clause_end]
+    return _Context(text, ns, ce, sent_start, window_start, local_start, window, after)
 
 
 def _rank_rule(rule: Rule, ctx: _Context, ctr: str) -> _Choice | None:
@@ -471,14 +482,16 @@ class _DocExtractor:
                 return [] if self.skipped(ctx) else [change]
         elif self.catalog.absolute_change_before.search(ctx.window):
             return []
-        if self.skipped(ctx):
-            return []
-        return self.level(ctx, ctr, value, qual)
-
-    def level(self, ctx: _Context, ctr: str, value: float, qual: str) -> list[Fact]:
         choice = _direct(self.catalog, ctx, ctr) or _topic(self.catalog, ctx, ctr, self.text)
         if choice is None and self.anchor is None:
             return []  # nothing to name it after, whatever its year
+        if self.skipped(ctx):
+            return []
+        return self.level(ctx, ctr, value, qual, choice)
+
+    def level(
+        self, ctx: _Context, ctr: str, value: float, qual: str, choice: _Choice | None
+    ) -> list[Fact]:
         period = self.period(ctx)
         if period is not None and self.year is not None and period > self.year:
             return []  # a report describes past years: a later year is a target
@@ -638,18 +651,8 @@ class _DocExtractor:
 
     def table_metric(self, name: str, caption: str, unit_word: str) -> tuple[Metric, str] | None:
         sentence = f"{caption}，{name}"
-        ctx = _Context(
-            ns=0,
-            ce=0,
-            sent_start=0,
-            window_start=0,
-            local_start=0,
-            sentence_left=sentence,
-            paragraph_left=sentence,
-            window=name,
-            local=name,
-            after="",
-        )
+        end = len(name)
+        ctx = _Context(name, end, end, 0, 0, 0, name, "", sentence, sentence)
         counters = (
             [unit_word]
             if unit_word in self.catalog.rules_by_counter
