@@ -107,6 +107,52 @@ def test_parenthetical_breakdowns() -> None:
     }
 
 
+def test_respectively_lists_pair_subjects_with_numbers_in_order() -> None:
+    assert keys("受理行政复议案件、行政诉讼案件分别为32件、45件。") == {
+        ("admin_review.received", "total", 32),
+        ("admin_litigation.cases", "total", 45),
+    }
+    assert keys("全市人民调解组织和人民调解员分别为1,234个和5,678名。") == {
+        ("disputes.orgs", "total", 1234),
+        ("disputes.mediators", "total", 5678),
+    }
+    assert keys("调解成功率、行政机关负责人出庭应诉率分别为98.5%、100%。") == {
+        ("disputes.success_rate", "total", 98.5),
+        ("admin_litigation.appearance_rate", "total", 100),
+    }
+
+
+def test_respectively_list_items_share_the_last_noun() -> None:
+    assert keys("全市办理刑事、民事、行政法律援助案件分别为120件、300件和15件。") == {
+        ("legal_aid.cases", "criminal", 120),
+        ("legal_aid.cases", "civil", 300),
+        ("legal_aid.cases", "administrative", 15),
+    }
+
+
+def test_respectively_list_of_years() -> None:
+    facts = extract_facts(
+        "2019年、2020年、2021年分别办理法律援助案件120件、150件、180件。", "t", 2021
+    )
+    assert [(f.metric, f.value, f.period) for f in facts] == [
+        ("legal_aid.cases", 120, 2019),
+        ("legal_aid.cases", 150, 2020),
+        ("legal_aid.cases", 180, 2021),
+    ]
+    for f in facts:
+        assert f.evidence.startswith("2019年") and f.evidence.endswith(f"{f.value:.0f}件")
+
+
+def test_respectively_needs_as_many_items_as_numbers() -> None:
+    # three subjects, two numbers: no pairing, so the nearest subject names the first number
+    assert keys("行政复议、行政诉讼、法律援助案件分别为32件、45件。") == {
+        ("legal_aid.cases", "total", 32)
+    }
+    assert keys("两个项目分别投入资金200万元、300万元。") == set()
+    changes = extract_facts("行政复议和行政诉讼案件分别同比增长12%。", "t", 2021)
+    assert [(f.breakdown, f.value) for f in changes] == [("行政复议和行政诉讼案件", 12)]
+
+
 def test_subject_from_earlier_clause() -> None:
     text = "受理行政复议申请19宗,不予受理2宗,其中办结11宗。办理行政诉讼案件36宗,已审结22宗。"
     assert keys(text) == {

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from itertools import pairwise
 
 from warehouse.catalog import STATED_CHANGE, TOTAL, Catalog, Metric, Rule, load_catalog
 from warehouse.contract import FIRST_YEAR, Fact
@@ -64,6 +65,12 @@ _CHANGE_HEADER = re.compile(r"同比|增长|增幅|增减|变化|涨幅|降幅")
 _SIGNED_CELL = re.compile(rf"^([-−+]?)\s*({NUMBER})\s*(余|多)?\s*([^\d\s]{{0,2}})$")
 _PERCENT = ("%", "％")
 _SUBITEM_LABEL = re.compile(r"^(?:其中|含|包括)[:：]?\s*")
+# 行政复议案件、行政诉讼案件分别为32件、45件: subjects listed before 分别, numbers after it
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|有|占|约)?[ \u00a0]?")
+_ITEM_SEPARATOR = re.compile(r"、|(?<=..)(?:以及|和|及|与)(?=..)")
+_NUMBER_SEPARATOR = re.compile(r"(?:以上|左右)?[ \u00a0]?(?:、|，|,|和|及|与|以及)[ \u00a0]?")
+_YEAR_ITEM = re.compile(r"((?:19|20)\d{2})\s*年度?")
+_YEAR_LIST_GAP = 20
 
 
 def _candidate_pattern(catalog: Catalog, words: bool = False) -> re.Pattern[str]:
@@ -172,6 +179,7 @@ class _Choice:
     start: int
     end: int
     rank: tuple[int, int, int, int]
+    period: int | None = None  # when the text pairs the number with a year of its own
 
 
 @dataclass(slots=True)
@@ -180,6 +188,62 @@ class _Anchor:
     breakdown: str
     period: int
     end: int
+
+
+@dataclass(frozen=True, slots=True)
+class _Respective:
+    """One number of a 分别 list and the item it pairs with."""
+
+    item: str  # its subject as listed (全市受理行政复议案件, 行政诉讼案件, 刑事) or ""
+    last: str  # the last subject, whose noun short items share (刑事、民事、行政案件)
+    start: int  # where the list's clause starts: the evidence starts there
+    window: str  # for a list of years, the text naming the metric; else ""
+    year: int | None  # for a list of years (2019年、2020年分别…), this number's year
+
+
+def _number_start(m: re.Match[str]) -> int:
+    return m.start() if m.re is _CANDIDATE_WORDS and m.group("pct") else m.start("num")
+
+
+def _respective_lists(bounds: Bounds, found: list[re.Match[str]]) -> dict[int, _Respective]:
+    """The numbers of every 分别 list, by number start, paired with their items in order.
+
+    A list counts only when it names as many items (subjects or years) as numbers follow
+    分别, separated by 、，和 and the like.
+    """
+    text, out = bounds.text, {}
+    starts = [m.start() for m in found]
+    for hit in _RESPECTIVELY.finditer(text):
+        clause_start = bounds.start(bounds.clause, hit.start(), _CLAUSE_LIMIT)
+        items = [i.strip() for i in _ITEM_SEPARATOR.split(text[clause_start : hit.start()])]
+        if len(items) < 2 or not all(items):
+            continue
+        years = [_YEAR_ITEM.fullmatch(fold_width(i)) for i in items]
+        numbers = _list_numbers(text, found, bisect.bisect_left(starts, hit.end()), len(items))
+        if numbers is None:
+            continue
+        gap = text[hit.end() : _number_start(numbers[0])]
+        if all(years) and len(gap) <= _YEAR_LIST_GAP and not any(c in gap for c in CLAUSE_ENDS):
+            window = text[clause_start : _number_start(numbers[0])]
+            for m, year in zip(numbers, years, strict=True):
+                out[_number_start(m)] = _Respective("", "", clause_start, window, int(year[1]))
+        elif not any(years) and not gap.strip():
+            for m, item in zip(numbers, items, strict=True):
+                out[_number_start(m)] = _Respective(item, items[-1], clause_start, "", None)
+    return out
+
+
+def _list_numbers(
+    text: str, found: list[re.Match[str]], first: int, count: int
+) -> list[re.Match[str]] | None:
+    """`count` candidates from `found[first]` on, separated by list separators only."""
+    run = found[first : first + count]
+    if len(run) < count:
+        return None
+    for before, after in pairwise(run):
+        if not _NUMBER_SEPARATOR.fullmatch(text, before.end(), _number_start(after)):
+            return None
+    return run
 
 
 def infer_report_year(text: str) -> int | None:
@@ -294,6 +358,12 @@ def _context(bounds: Bounds, ns: int, ce: int, prev_end: int) -> _Context:
     return _Context(text, ns, ce, sent_start, window_start, local_start, window, after)
 
 
+def _list_context(ctx: _Context, subject: str) -> _Context:
+    """`ctx` as if `subject` stood right before the number: for the items of a 分别 list."""
+    end = len(subject)
+    return _Context(subject, end, end, 0, 0, 0, subject, "", ctx.sentence_left, ctx.paragraph_left)
+
+
 def _rank_rule(rule: Rule, ctx: _Context, ctr: str) -> _Choice | None:
     if ctr not in rule.counters:
         return None
@@ -405,6 +475,7 @@ class _DocExtractor:
         self.anchor: _Anchor | None = None
         self.anchor_sentence = -1
         self.table_parent: tuple[tuple[str, ...], Metric] | None = None
+        self.respective: dict[int, _Respective] = {}
 
     def fact(
         self,
@@ -482,7 +553,12 @@ class _DocExtractor:
                 return [] if self.skipped(ctx) else [change]
         elif self.catalog.absolute_change_before.search(ctx.window):
             return []
-        choice = _direct(self.catalog, ctx, ctr) or _topic(self.catalog, ctx, ctr, self.text)
+        listed = self.respective.get(ns)
+        choice = (
+            (listed and self.listed(ctx, ctr, listed))
+            or _direct(self.catalog, ctx, ctr)
+            or _topic(self.catalog, ctx, ctr, self.text)
+        )
         if choice is None and self.anchor is None:
             return []  # nothing to name it after, whatever its year
         if self.skipped(ctx):
@@ -492,7 +568,7 @@ class _DocExtractor:
     def level(
         self, ctx: _Context, ctr: str, value: float, qual: str, choice: _Choice | None
     ) -> list[Fact]:
-        period = self.period(ctx)
+        period = choice.period if choice and choice.period else self.period(ctx)
         if period is not None and self.year is not None and period > self.year:
             return []  # a report describes past years: a later year is a target
         if choice is None:
@@ -513,6 +589,24 @@ class _DocExtractor:
         if not subitem:
             self.anchor = _Anchor(fact.metric, fact.breakdown, fact.period, ctx.ce)
         return [fact]
+
+    def listed(self, ctx: _Context, ctr: str, listed: _Respective) -> _Choice | None:
+        """The metric of a number in a 分别 list, from the item it pairs with.
+
+        A short item (刑事 in 刑事、民事、行政案件) shares the last item's noun: the metric
+        comes from the last item and the breakdown from this one.
+        """
+        if listed.year is not None:
+            choice = _direct(self.catalog, _list_context(ctx, listed.window), ctr)
+        else:
+            choice = _direct(self.catalog, _list_context(ctx, listed.item), ctr) or _direct(
+                self.catalog, _list_context(ctx, listed.last), ctr
+            )
+            if choice is not None:
+                choice.breakdown = _breakdown(choice.metric, _plain(listed.item)) or TOTAL
+        if choice is not None:
+            choice.start, choice.end, choice.period = listed.start, ctx.ce, listed.year
+        return choice
 
     def is_subitem(self, choice: _Choice, ctx: _Context) -> bool:
         """A part of the sentence's headline figure (其中…, 含…) rather than a headline."""
@@ -705,7 +799,10 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
     regions = _merge(plans + covered)
     starts = [start for start, _ in regions]
     prev_end = 0
-    for m in _candidates(text):
+    found = list(_candidates(text))
+    if "分别" in text:
+        ex.respective = _respective_lists(ex.bounds, found)
+    for m in found:
         if not _inside(regions, starts, m.start()):
             facts.extend(ex.candidate(m, prev_end))
         prev_end = m.end()
