@@ -218,16 +218,20 @@ def _respective_lists(bounds: Bounds, found: list[re.Match[str]]) -> dict[int, _
         items = [i.strip() for i in _ITEM_SEPARATOR.split(text[clause_start : hit.start()])]
         if len(items) < 2 or not all(items):
             continue
-        years = [_YEAR_ITEM.fullmatch(fold_width(i)) for i in items]
+        years = [int(y[1]) if (y := _YEAR_ITEM.fullmatch(fold_width(i))) else None for i in items]
         numbers = _list_numbers(text, found, bisect.bisect_left(starts, hit.end()), len(items))
         if numbers is None:
             continue
         gap = text[hit.end() : _number_start(numbers[0])]
-        if all(years) and len(gap) <= _YEAR_LIST_GAP and not any(c in gap for c in CLAUSE_ENDS):
+        if (
+            None not in years
+            and len(gap) <= _YEAR_LIST_GAP
+            and not any(c in gap for c in CLAUSE_ENDS)
+        ):
             window = text[clause_start : _number_start(numbers[0])]
             for m, year in zip(numbers, years, strict=True):
-                out[_number_start(m)] = _Respective("", "", clause_start, window, int(year[1]))
-        elif not any(years) and not gap.strip():
+                out[_number_start(m)] = _Respective("", "", clause_start, window, year)
+        elif all(y is None for y in years) and not gap.strip():
             for m, item in zip(numbers, items, strict=True):
                 out[_number_start(m)] = _Respective(item, items[-1], clause_start, "", None)
     return out
@@ -799,10 +803,10 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
     regions = _merge(plans + covered)
     starts = [start for start, _ in regions]
     prev_end = 0
-    found = list(_candidates(text))
+    spotted = list(_candidates(text))
     if "分别" in text:
-        ex.respective = _respective_lists(ex.bounds, found)
-    for m in found:
+        ex.respective = _respective_lists(ex.bounds, spotted)
+    for m in spotted:
         if not _inside(regions, starts, m.start()):
             facts.extend(ex.candidate(m, prev_end))
         prev_end = m.end()
