@@ -153,6 +153,16 @@ def test_respectively_needs_as_many_items_as_numbers() -> None:
     assert [(f.breakdown, f.value) for f in changes] == [("行政复议和行政诉讼案件", 12)]
 
 
+def test_label_colon_names_the_number() -> None:
+    text = "主要数据：\n1. 受理行政复议申请：128件；\n2. 行政应诉案件: 56件；\n出庭应诉率：100%。"
+    assert keys(text) == {
+        ("admin_review.received", "total", 128),
+        ("admin_litigation.cases", "total", 56),
+        ("admin_litigation.appearance_rate", "total", 100),
+    }
+    assert keys("数据如下：128件。") == set()
+
+
 def test_subject_from_earlier_clause() -> None:
     text = "受理行政复议申请19宗,不予受理2宗,其中办结11宗。办理行政诉讼案件36宗,已审结22宗。"
     assert keys(text) == {

@@ -34,6 +34,7 @@ from warehouse.numbers import (
 )
 from warehouse.segment import (
     CLAUSE_ENDS,
+    SPACE,
     Bounds,
     Cell,
     TableRow,
@@ -355,11 +356,21 @@ def _in_title(text: str, start: int, pos: int) -> bool:
 def _context(bounds: Bounds, ns: int, ce: int, prev_end: int) -> _Context:
     text = bounds.text
     sent_start = bounds.start(bounds.sentence, ns, _SENTENCE_LIMIT)
-    window_start = max(bounds.start(bounds.clause, ns, _CLAUSE_LIMIT), prev_end)
-    local_start = max(bounds.start(bounds.local, ns, _CLAUSE_LIMIT), window_start)
+    label_end = _label_colon(bounds, ns)  # 受理行政复议申请：128件 names the number before
+    window_start = max(bounds.start(bounds.clause, label_end, _CLAUSE_LIMIT), prev_end)
+    local_start = max(bounds.start(bounds.local, label_end, _CLAUSE_LIMIT), window_start)
     clause_end = bounds.end(bounds.clause, ce, _CLAUSE_LIMIT)
     window, after = text[window_start:ns], text[ce:clause_end]
     return _Context(text, ns, ce, sent_start, window_start, local_start, window, after)
+
+
+def _label_colon(bounds: Bounds, ns: int) -> int:
+    """The colon ending a label right before the number at `ns`, else `ns` itself."""
+    if bounds.start(bounds.clause, ns, _CLAUSE_LIMIT) != ns:
+        return ns
+    start = max(0, ns - 4)
+    before = bounds.text[start:ns].rstrip(SPACE)
+    return start + len(before) - 1 if before.endswith(("：", ":")) else ns
 
 
 def _list_context(ctx: _Context, subject: str) -> _Context:
