@@ -178,6 +178,23 @@ def test_bare_verb_takes_the_sentence_topic() -> None:
     assert keys(text) == {("disputes.mediated", "pre_litigation", 51)}
 
 
+def test_bare_verb_clauses_after_the_subject() -> None:
+    assert keys("依法办理行政复议案件，共计受理56件，办结50件。") == {
+        ("admin_review.received", "total", 56),
+        ("admin_review.closed", "total", 50),
+    }
+    assert keys("办理法律援助案件同比增长8%，达到1,234件。") == {
+        ("stated_change", "法律援助案件", 8),
+        ("legal_aid.cases", "total", 1234),
+    }
+    assert keys("全市法律援助工作稳步推进，受援人数达到1,234人。") == set()
+
+
+def test_enforcement_phrasings() -> None:
+    assert keys("全年共有2,345人次参加行政执法培训。") == {("enforcement.trained", "total", 2345)}
+    assert keys("新增持证执法人员156名。") == {("enforcement.certified", "total", 156)}
+
+
 def test_stated_changes_are_signed() -> None:
     text = "区政府受理行政复议申请同比下降14.28%,制止上访人数同比上升67.86%。"
     facts = extract_facts(text, "t.txt", 2015)
