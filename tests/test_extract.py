@@ -67,6 +67,10 @@ def test_number_forms(text: str, expected: tuple[str, str, float]) -> None:
     assert expected in keys(text)
 
 
+def test_bare_hundreds_need_a_qualifier() -> None:
+    assert keys("把法律援助服务送到千家万户，调解纠纷数百件。") == set()
+
+
 @pytest.mark.parametrize(
     ("text", "qualifier"),
     [
@@ -76,6 +80,9 @@ def test_number_forms(text: str, expected: tuple[str, str, float]) -> None:
         ("全队现有执法人员约30名", "approx"),
         ("共有人民调解员近80名", "at_most"),
         ("近期已有12名公务员通过学习考试取得综合行政执法证", "exact"),
+        ("办理法律援助案件不足千件", "at_most"),
+        ("调解矛盾纠纷超过万件", "at_least"),
+        ("受理法律援助案件逾百件", "at_least"),
     ],
 )
 def test_qualifiers(text: str, qualifier: str) -> None:

@@ -44,7 +44,7 @@ MULTIPLIER = r"(?:千万|百万|万|亿|千)"
 CHINESE = (
     rf"[{CN_DIGITS}十][{CN_NUMERAL_CHARS}]*"
     # a bare order of magnitude: 近千件, 千余人, 万余件 (1000, 1000, 10000)
-    r"|[百千万](?:(?<=[近逾约][百千万])(?![百千万])|(?=[余多]))"
+    r"|[百千万](?:(?<=[近逾约足过][百千万])(?![百千万])|(?=[余多]))"
 )
 NUMBER = rf"(?:{ARABIC}(?:[ \u00a0]?{MULTIPLIER})?|{CHINESE})"
 """A number as written, without qualifiers or counter words."""
