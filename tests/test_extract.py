@@ -273,6 +273,21 @@ def test_tables_give_one_fact_per_year() -> None:
         assert text[f.start : f.end] == f.evidence
 
 
+def test_a_header_row_opens_a_new_table_right_after_another() -> None:
+    # two web-page tables decode to consecutive tab-separated lines
+    text = (
+        "指标\t2021年\t2022年\n法律援助案件（件）\t356\t412\n"
+        "项目\t数量\t同比\n行政复议案件\t45件\t+12.5%\n"
+    )
+    facts = extract_facts(text, "t.html", 2022)
+    assert [(f.metric, f.value, f.period) for f in facts] == [
+        ("legal_aid.cases", 356, 2021),
+        ("legal_aid.cases", 412, 2022),
+        ("admin_review.received", 45, 2022),
+        ("stated_change", 12.5, 2022),
+    ]
+
+
 def test_not_legal_aid_consultations() -> None:
     assert keys("社区法律顾问共为社区提供法律服务5831次,其中法律咨询3374件。") == set()
     assert keys("坪山公证处接待办证群众和电话咨询15000余人次,法律援助另计。") == set()

@@ -199,6 +199,10 @@ _HEADER_CELL = re.compile(r"^[^\d０-９，,。；;：:！？]{1,12}$")
 _NUMERIC_CELL = re.compile(r"[0-9０-９]")
 
 
+def _is_header(cells: list[Cell]) -> bool:
+    return all(_HEADER_CELL.match(c.text) or _year(c) is not None for c in cells[1:])
+
+
 def _is_yearless_row(header: list[Cell], cells: list[Cell]) -> bool:
     """A row of a table whose header names only columns (项目 | 数量 | 同比): short word cells."""
     return (
@@ -252,8 +256,8 @@ def table_rows(text: str, include_yearless: bool = False) -> list[TableRow]:
         cells = _cells(text, start, end)
         if len(cells) < 2:
             continue
-        if header is None:
-            header = cells
+        if header is None or _is_header(cells):
+            header = cells  # a row of words or years opens a table, even right after another
         elif _is_year_table(header, cells):
             rows.append(_row(cells, header, caption, start, end))
         elif include_yearless and _is_yearless_row(header, cells):
