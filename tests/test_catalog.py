@@ -88,7 +88,7 @@ def _minimal(metric_yaml: str) -> bytes:
     head = (
         "counters: [件]\nnot_a_count_before: '第$'\nabsolute_change_before: '增加$'\n"
         "change: {up: [上升], down: [下降], lead: '',\n"
-        "         subject_strip: '^共', subject_verbs: '受理'}\n"
+        "         subject_strip: '^共', subject_verbs: '受理', subject_comparison: '相比'}\n"
         "prior_year: '^上年$'\nprior_year_offsets: {上年: 1}\nsubjectless: '^办理$'\n"
         "subitem_marker: '其中'\n"
         "plan: {heading: '计划', done: '成效', clause: '力争', sentence: '明年'}\n"

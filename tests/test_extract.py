@@ -211,6 +211,24 @@ def test_stated_changes_are_signed() -> None:
     ]
 
 
+def test_change_subjects_skip_the_comparison() -> None:
+    facts = extract_facts("受理行政复议案件45件，与上年的38件相比增长18.4%。", "t", 2021)
+    assert [(f.metric, f.breakdown, f.value, f.period) for f in facts] == [
+        ("admin_review.received", "total", 45, 2021),
+        ("stated_change", "行政复议案件", 18.4, 2021),
+        ("admin_review.received", "total", 38, 2020),
+    ]
+    assert keys("办理法律援助案件1,380件，较上年（1,200件）增长15%。") >= {
+        ("stated_change", "法律援助案件", 15)
+    }
+
+
+def test_thousands_commas_do_not_end_clauses() -> None:
+    # the comma in 1,200 once made 2020 look like the year of the sentence's first clause
+    fact = only("法律援助案件数量较2020年的1,200件增长了15%。")
+    assert (fact.metric, fact.breakdown, fact.period) == ("stated_change", "法律援助案件数量", 2021)
+
+
 def test_changes_that_are_not_levels() -> None:
     assert keys("受理行政复议案件50件,较上年增加8件,出庭应诉率提高3.5个百分点。") == {
         ("admin_review.received", "total", 50)

@@ -76,6 +76,7 @@ class Change:
     down: frozenset[str]
     subject_strip: re.Pattern[str]
     subject_verbs: re.Pattern[str]
+    subject_comparison: re.Pattern[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,6 +192,7 @@ def _change(raw: dict[str, Any]) -> Change:
         down=down,
         subject_strip=re.compile(raw["subject_strip"]),
         subject_verbs=_last(raw["subject_verbs"]),
+        subject_comparison=re.compile(raw["subject_comparison"]),
     )
 
 

@@ -778,7 +778,7 @@ class _DocExtractor:
 
 def _clean_subject(raw: str, catalog: Catalog) -> str:
     plain = re.sub(rf"{NUMBER}\s*(?:余|多)?\s*(?:[%％]|[^\s，,；;。]{{0,2}}?)$", "", raw.strip())
-    plain = plain.rsplit("的", 1)[-1]
+    plain = catalog.change.subject_comparison.sub("", plain).rsplit("的", 1)[-1]
     verb = catalog.change.subject_verbs.match(plain)
     if verb:
         plain = plain[verb.end() :]

@@ -64,7 +64,11 @@ class TableRow:
 class Bounds:
     """Boundary positions of one text, found in one regex pass, queried by bisection."""
 
-    _ANY = re.compile(f"[{re.escape(LOCAL_ENDS)}]")
+    # a comma between digits (1,200 / １，２００) separates thousands, not clauses
+    _ANY = re.compile(
+        f"[{re.escape(LOCAL_ENDS.replace(',', '').replace('，', ''))}]"
+        "|(?<![0-9０-９])[,，]|[,，](?![0-9０-９]{3})"
+    )
 
     def __init__(self, text: str) -> None:
         self.text = text
