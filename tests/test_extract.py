@@ -150,6 +150,27 @@ def test_respectively_list_of_years() -> None:
         assert f.evidence.startswith("2019年") and f.evidence.endswith(f"{f.value:.0f}件")
 
 
+def test_respectively_list_inside_a_longer_subject() -> None:
+    # the 、 joins two parties inside the first item; the items are split at 和
+    text = "以本局为被告、被申请人的行政诉讼案件和行政复议案件分别为18件、43件。"
+    assert keys(text) == {
+        ("admin_litigation.cases", "total", 18),
+        ("admin_review.received", "total", 43),
+    }
+
+
+def test_respectively_list_of_breakdowns_of_the_headline() -> None:
+    text = "全年办理法律援助案件456件，其中老年人、妇女案件分别为41件、76件。"
+    assert keys(text) == {
+        ("legal_aid.cases", "total", 456),
+        ("legal_aid.cases", "elderly", 41),
+        ("legal_aid.cases", "women", 76),
+    }
+    assert keys("全年办理法律援助案件456件，其中城区、乡镇分别为41件、76件。") == {
+        ("legal_aid.cases", "total", 456)
+    }
+
+
 def test_respectively_needs_as_many_items_as_numbers() -> None:
     # three subjects, two numbers: no pairing, so the nearest subject names the first number
     assert keys("行政复议、行政诉讼、法律援助案件分别为32件、45件。") == {
@@ -200,6 +221,43 @@ def test_bare_verb_clauses_after_the_subject() -> None:
 def test_enforcement_phrasings() -> None:
     assert keys("全年共有2,345人次参加行政执法培训。") == {("enforcement.trained", "total", 2345)}
     assert keys("新增持证执法人员156名。") == {("enforcement.certified", "total", 156)}
+
+
+def test_one_list_item_per_line_continues_the_sentence() -> None:
+    text = (
+        "区法律援助中心全年工作情况：\n1. 受理法律援助案件286件；\n2. 其中刑事案件91件；\n"
+        "3. 为农牧民工讨薪案件64件，帮助挽回经济损失约520万元；\n"
+        "4. 接待群众来电来访咨询3,650人次。\n二、其他工作\n其中民事案件5件。"
+    )
+    assert keys(text) == {
+        ("legal_aid.cases", "total", 286),
+        ("legal_aid.cases", "criminal", 91),
+        ("legal_aid.cases", "migrant_workers", 64),
+        ("legal_aid.recovered", "total", 5_200_000),
+        ("legal_aid.consultations", "total", 3650),
+    }
+
+
+def test_exam_takers_written_before_the_exam() -> None:
+    assert keys("组织286名人员参加全省行政执法资格考试，合格250人。") == {
+        ("enforcement.exam_takers", "total", 286),
+        ("enforcement.certified", "total", 250),
+    }
+    assert keys("全年213人参加全省行政执法资格考试。") == {
+        ("enforcement.exam_takers", "total", 213)
+    }
+    assert keys("组织236名税务人员参加全国税务执法资格考试。") == {
+        ("enforcement.exam_takers", "total", 236)
+    }
+    assert keys("组织320名干部参加任前法律知识考试。") == set()
+
+
+def test_outcomes_of_closed_reviews_are_not_the_closed_total() -> None:
+    text = "收到行政复议申请68件，办结58件；办结案件中维持43件，其他方式结案7件。"
+    assert keys(text) == {
+        ("admin_review.received", "total", 68),
+        ("admin_review.closed", "total", 58),
+    }
 
 
 def test_stated_changes_are_signed() -> None:

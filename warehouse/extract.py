@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from itertools import pairwise
 
 from warehouse.catalog import STATED_CHANGE, TOTAL, Catalog, Metric, Rule, load_catalog
 from warehouse.contract import FIRST_YEAR, Fact
@@ -68,7 +67,8 @@ _PERCENT = ("%", "％")
 _SUBITEM_LABEL = re.compile(r"^(?:其中|含|包括)[:：]?\s*")
 # 行政复议案件、行政诉讼案件分别为32件、45件: subjects listed before 分别, numbers after it
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|有|占|约)?[ \u00a0]?")
-_ITEM_SEPARATOR = re.compile(r"、|(?<=..)(?:以及|和|及|与)(?=..)")
+_CONJUNCTION = re.compile(r"(?<=..)(?:以及|和|及|与)(?=..)")
+_ITEM_SEPARATOR = re.compile(rf"、|{_CONJUNCTION.pattern}")
 _NUMBER_SEPARATOR = re.compile(r"(?:以上|左右)?[ \u00a0]?(?:、|，|,|和|及|与|以及)[ \u00a0]?")
 _YEAR_ITEM = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _YEAR_LIST_GAP = 20
@@ -216,13 +216,12 @@ def _respective_lists(bounds: Bounds, found: list[re.Match[str]]) -> dict[int, _
     starts = [m.start() for m in found]
     for hit in _RESPECTIVELY.finditer(text):
         clause_start = bounds.start(bounds.clause, hit.start(), _CLAUSE_LIMIT)
-        items = [i.strip() for i in _ITEM_SEPARATOR.split(text[clause_start : hit.start()])]
-        if len(items) < 2 or not all(items):
+        run = _list_numbers(text, found, bisect.bisect_left(starts, hit.end()))
+        items = _list_items(text[clause_start : hit.start()], len(run))
+        if items is None:
             continue
+        numbers = run[: len(items)]
         years = [int(y[1]) if (y := _YEAR_ITEM.fullmatch(fold_width(i))) else None for i in items]
-        numbers = _list_numbers(text, found, bisect.bisect_left(starts, hit.end()), len(items))
-        if numbers is None:
-            continue
         gap = text[hit.end() : _number_start(numbers[0])]
         if (
             None not in years
@@ -238,16 +237,26 @@ def _respective_lists(bounds: Bounds, found: list[re.Match[str]]) -> dict[int, _
     return out
 
 
-def _list_numbers(
-    text: str, found: list[re.Match[str]], first: int, count: int
-) -> list[re.Match[str]] | None:
-    """`count` candidates from `found[first]` on, separated by list separators only."""
-    run = found[first : first + count]
-    if len(run) < count:
-        return None
-    for before, after in pairwise(run):
-        if not _NUMBER_SEPARATOR.fullmatch(text, before.end(), _number_start(after)):
-            return None
+def _list_items(head: str, numbers: int) -> list[str] | None:
+    """The items listed in `head`, when there are two or more and no more than `numbers`.
+
+    Items are split at 、 and conjunctions; if that gives too many (被告、被申请人的诉讼案件和
+    复议案件: the 、 is inside the first item), at the conjunctions alone.
+    """
+    for separator in (_ITEM_SEPARATOR, _CONJUNCTION):
+        items = [i.strip() for i in separator.split(head)]
+        if 2 <= len(items) <= numbers and all(items):
+            return items
+    return None
+
+
+def _list_numbers(text: str, found: list[re.Match[str]], first: int) -> list[re.Match[str]]:
+    """The candidates from `found[first]` on that only list separators keep apart."""
+    run = found[first : first + 1]
+    for after in found[first + 1 :]:
+        if not _NUMBER_SEPARATOR.fullmatch(text, run[-1].end(), _number_start(after)):
+            break
+        run.append(after)
     return run
 
 
@@ -617,11 +626,23 @@ class _DocExtractor:
             choice = _direct(self.catalog, _list_context(ctx, listed.item), ctr) or _direct(
                 self.catalog, _list_context(ctx, listed.last), ctr
             )
-            if choice is not None:
-                choice.breakdown = _breakdown(choice.metric, _plain(listed.item)) or TOTAL
+            if choice is None:
+                return self.anchored(ctx, ctr, listed)
+            choice.breakdown = _breakdown(choice.metric, _plain(listed.item)) or TOTAL
         if choice is not None:
             choice.start, choice.end, choice.period = listed.start, ctx.ce, listed.year
         return choice
+
+    def anchored(self, ctx: _Context, ctr: str, listed: _Respective) -> _Choice | None:
+        """The sentence's headline metric for a list item naming only a breakdown of it
+        (其中老年人、妇女案件分别为41件、76件)."""
+        metric = self.catalog.metrics[self.anchor.metric] if self.anchor else None
+        if metric is None or ctr not in metric.counters:
+            return None
+        breakdown = _breakdown(metric, _plain(listed.item))
+        if breakdown is None or breakdown == TOTAL:
+            return None
+        return _Choice(metric, breakdown, listed.start, ctx.ce, (0, 0, 0, 0))
 
     def is_subitem(self, choice: _Choice, ctx: _Context) -> bool:
         """A part of the sentence's headline figure (其中…, 含…) rather than a headline."""

@@ -74,7 +74,9 @@ class Bounds:
         self.text = text
         self.local = [m.start() for m in self._ANY.finditer(text)]
         self.clause = [i for i in self.local if text[i] in CLAUSE_ENDS]
-        self.sentence = [i for i in self.clause if text[i] in SENTENCE_ENDS]
+        self.sentence = [
+            i for i in self.clause if text[i] in SENTENCE_ENDS and not _runs_on(text, i)
+        ]
 
     def start(self, kind: list[int], pos: int, limit: int) -> int:
         """Start of the unit of `kind` holding `pos` (after its boundary, spaces skipped)."""
@@ -88,6 +90,14 @@ class Bounds:
         """End of the unit of `kind` holding `pos`: its next boundary, or the limit."""
         i = bisect.bisect_left(kind, pos)
         return min(kind[i] if i < len(kind) else len(self.text), pos + limit)
+
+
+def _runs_on(text: str, i: int) -> bool:
+    """A line break after ；，： continues the sentence: one list item per line."""
+    return text[i] == "\n" and text[max(0, i - 8) : i].rstrip(SPACE).endswith(_RUN_ON)
+
+
+_RUN_ON = ("；", ";", "，", ",", "：", ":")
 
 
 def rfind_any(text: str, chars: str, start: int, end: int) -> int:
