@@ -90,6 +90,7 @@ def _minimal(metric_yaml: str) -> bytes:
         "change: {up: [上升], down: [下降], lead: '',\n"
         "         subject_strip: '^共', subject_verbs: '受理', subject_comparison: '相比'}\n"
         "prior_year: '^上年$'\nprior_year_offsets: {上年: 1}\nsubjectless: '^办理$'\n"
+        "rise_from: '由上年$'\nrise_to: '^提升至$'\n"
         "subitem_marker: '其中'\n"
         "plan: {heading: '计划', done: '成效', clause: '力争', sentence: '明年'}\n"
         "cumulative: '累计至今'\ncumulative_weak: '累计'\nannual: '全年'\nmetrics:\n"

@@ -260,6 +260,24 @@ def test_outcomes_of_closed_reviews_are_not_the_closed_total() -> None:
     }
 
 
+def test_a_level_that_moved_gives_both_years() -> None:
+    facts = extract_facts("负责人出庭应诉率由上年的76.5%提升至93.2%。", "t", 2021)
+    assert [(f.metric, f.value, f.period) for f in facts] == [
+        ("admin_litigation.appearance_rate", 76.5, 2020),
+        ("admin_litigation.appearance_rate", 93.2, 2021),
+    ]
+    facts = extract_facts("调解成功率由2019年的95.1%提高到97.8%。", "t", 2021)
+    assert [(f.value, f.period) for f in facts] == [(95.1, 2019), (97.8, 2021)]
+    assert keys("行政诉讼败诉率下降至3.6%。") == set()
+
+
+def test_parts_in_parentheses_before_their_total() -> None:
+    assert keys("全街道共有调解组织（含社区调委会13个）共21个，人民调解员86名。") == {
+        ("disputes.orgs", "total", 21),
+        ("disputes.mediators", "total", 86),
+    }
+
+
 def test_stated_changes_are_signed() -> None:
     text = "区政府受理行政复议申请同比下降14.28%,制止上访人数同比上升67.86%。"
     facts = extract_facts(text, "t.txt", 2015)

@@ -90,6 +90,8 @@ class Catalog:
     absolute_change_before: re.Pattern[str]
     prior_year: re.Pattern[str]
     prior_year_offsets: dict[str, int]
+    rise_from: re.Pattern[str]
+    rise_to: re.Pattern[str]
     subjectless: re.Pattern[str]
     subitem_marker: re.Pattern[str]
     plan_heading: re.Pattern[str]
@@ -232,6 +234,8 @@ def parse_catalog(data: bytes) -> Catalog:
         absolute_change_before=re.compile(raw["absolute_change_before"]),
         prior_year=re.compile(raw["prior_year"]),
         prior_year_offsets=dict(raw["prior_year_offsets"]),
+        rise_from=re.compile(raw["rise_from"]),
+        rise_to=re.compile(raw["rise_to"]),
         subjectless=re.compile(raw["subjectless"]),
         subitem_marker=re.compile(raw["subitem_marker"]),
         plan_heading=re.compile(plan["heading"]),

@@ -15,7 +15,7 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -382,6 +382,13 @@ def _label_colon(bounds: Bounds, ns: int) -> int:
     return start + len(before) - 1 if before.endswith(("：", ":")) else ns
 
 
+def _opened(text: str, ctx: _Context) -> int:
+    """Where the parenthesis holding the number opens within its window, else -1."""
+    start = max(text.rfind(p, ctx.window_start, ctx.ns) for p in "（(")
+    closed = max(text.rfind(p, max(start, 0), ctx.ns) for p in "）)")
+    return start if start >= 0 and closed < 0 else -1
+
+
 def _list_context(ctx: _Context, subject: str) -> _Context:
     """`ctx` as if `subject` stood right before the number: for the items of a 分别 list."""
     end = len(subject)
@@ -526,6 +533,8 @@ class _DocExtractor:
         )
 
     def period(self, ctx: _Context) -> int | None:
+        if self.year is not None and (m := self.catalog.rise_from.search(ctx.window)):
+            return self.prior_period(m.group()[1:], self.year)  # 由上年的76.5%
         if "年" in ctx.window and (years := _YEAR.findall(_plain(ctx.window))):
             return int(years[-1])
         first_end = self.bounds.end(self.bounds.clause, ctx.sent_start, _CLAUSE_LIMIT)
@@ -580,7 +589,7 @@ class _DocExtractor:
         listed = self.respective.get(ns)
         choice = (
             (listed and self.listed(ctx, ctr, listed))
-            or _direct(self.catalog, ctx, ctr)
+            or _direct(self.catalog, self.subject_context(ctx), ctr)
             or _topic(self.catalog, ctx, ctr, self.text)
         )
         if choice is None and self.anchor is None:
@@ -588,6 +597,20 @@ class _DocExtractor:
         if self.skipped(ctx):
             return []
         return self.level(ctx, ctr, value, qual, choice)
+
+    def subject_context(self, ctx: _Context) -> _Context:
+        """`ctx` as the rules should see it: without a 由上年的 between subject and number,
+        and with the subject before a parenthesis that ends right before the number
+        (调解组织（含社区调委会13个）共21个)."""
+        if ctx.window[:1] in ("）", ")"):
+            open_at = max(self.text.rfind(p, 0, ctx.window_start) for p in "（(")
+            if open_at >= 0:
+                start = self.bounds.start(self.bounds.clause, open_at, _CLAUSE_LIMIT)
+                window = self.text[start:open_at] + ctx.window[1:]
+                return replace(ctx, window_start=start, window=window)
+        if "由" in ctx.window and (m := self.catalog.rise_from.search(ctx.window)):
+            return replace(ctx, window=ctx.window[: m.start()])
+        return ctx
 
     def level(
         self, ctx: _Context, ctr: str, value: float, qual: str, choice: _Choice | None
@@ -645,7 +668,11 @@ class _DocExtractor:
         return _Choice(metric, breakdown, listed.start, ctx.ce, (0, 0, 0, 0))
 
     def is_subitem(self, choice: _Choice, ctx: _Context) -> bool:
-        """A part of the sentence's headline figure (其中…, 含…) rather than a headline."""
+        """A part of the sentence's headline figure (其中…, 含…) rather than a headline,
+        or a part named in parentheses before its total (调解组织（含调委会13个）共21个)."""
+        opened = _opened(self.text, ctx)
+        if opened >= 0 and self.catalog.subitem_marker.match(self.text, opened + 1, ctx.ns):
+            return True
         anchor = self.anchor
         if anchor is None or anchor.metric != choice.metric.code:
             return False
@@ -660,9 +687,12 @@ class _DocExtractor:
         if ctr not in metric.counters:
             return []
         local = _plain(ctx.local).strip()
-        prior = self.catalog.prior_year.match(local)
-        if prior:
-            period = self.prior_period(local, anchor.period)
+        if self.catalog.prior_year.match(local) or self.catalog.rise_to.match(local):
+            period = (
+                self.period(ctx)
+                if self.catalog.rise_to.match(local)
+                else self.prior_period(local, anchor.period)
+            )
             return [
                 self.fact(
                     metric.code,
