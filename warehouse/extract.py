@@ -365,25 +365,29 @@ def _in_title(text: str, start: int, pos: int) -> bool:
 def _context(bounds: Bounds, ns: int, ce: int, prev_end: int) -> _Context:
     text = bounds.text
     sent_start = bounds.start(bounds.sentence, ns, _SENTENCE_LIMIT)
-    label_end = _label_colon(bounds, ns)  # 受理行政复议申请：128件 names the number before
-    window_start = max(bounds.start(bounds.clause, label_end, _CLAUSE_LIMIT), prev_end)
+    clause_start = bounds.start(bounds.clause, ns, _CLAUSE_LIMIT)
+    label_end = ns
+    if clause_start == ns and (label_end := _label_colon(text, ns)) != ns:
+        clause_start = bounds.start(bounds.clause, label_end, _CLAUSE_LIMIT)
+    window_start = max(clause_start, prev_end)
     local_start = max(bounds.start(bounds.local, label_end, _CLAUSE_LIMIT), window_start)
     clause_end = bounds.end(bounds.clause, ce, _CLAUSE_LIMIT)
     window, after = text[window_start:ns], text[ce:clause_end]
     return _Context(text, ns, ce, sent_start, window_start, local_start, window, after)
 
 
-def _label_colon(bounds: Bounds, ns: int) -> int:
-    """The colon ending a label right before the number at `ns`, else `ns` itself."""
-    if bounds.start(bounds.clause, ns, _CLAUSE_LIMIT) != ns:
-        return ns
+def _label_colon(text: str, ns: int) -> int:
+    """The colon ending a label right before the number at `ns` (受理行政复议申请：128件),
+    else `ns` itself."""
     start = max(0, ns - 4)
-    before = bounds.text[start:ns].rstrip(SPACE)
+    before = text[start:ns].rstrip(SPACE)
     return start + len(before) - 1 if before.endswith(("：", ":")) else ns
 
 
 def _opened(text: str, ctx: _Context) -> int:
     """Where the parenthesis holding the number opens within its window, else -1."""
+    if "（" not in ctx.window and "(" not in ctx.window:
+        return -1
     start = max(text.rfind(p, ctx.window_start, ctx.ns) for p in "（(")
     closed = max(text.rfind(p, max(start, 0), ctx.ns) for p in "）)")
     return start if start >= 0 and closed < 0 else -1

@@ -64,18 +64,20 @@ class TableRow:
 class Bounds:
     """Boundary positions of one text, found in one regex pass, queried by bisection."""
 
+    _ANY = re.compile(f"[{re.escape(LOCAL_ENDS)}]")
     # a comma between digits (1,200 / １，２００) separates thousands, not clauses
-    _ANY = re.compile(
-        f"[{re.escape(LOCAL_ENDS.replace(',', '').replace('，', ''))}]"
-        "|(?<![0-9０-９])[,，]|[,，](?![0-9０-９]{3})"
-    )
+    _THOUSANDS = re.compile("[0-9０-９][,，](?=[0-9０-９]{3})")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.local = [m.start() for m in self._ANY.finditer(text)]
+        if thousands := {m.start() + 1 for m in self._THOUSANDS.finditer(text)}:
+            self.local = [i for i in self.local if i not in thousands]
         self.clause = [i for i in self.local if text[i] in CLAUSE_ENDS]
         self.sentence = [
-            i for i in self.clause if text[i] in SENTENCE_ENDS and not _runs_on(text, i)
+            i
+            for i in self.clause
+            if text[i] in SENTENCE_ENDS and (text[i] != "\n" or not _runs_on(text, i))
         ]
 
     def start(self, kind: list[int], pos: int, limit: int) -> int:
@@ -94,7 +96,7 @@ class Bounds:
 
 def _runs_on(text: str, i: int) -> bool:
     """A line break after ；，： continues the sentence: one list item per line."""
-    return text[i] == "\n" and text[max(0, i - 8) : i].rstrip(SPACE).endswith(_RUN_ON)
+    return text[max(0, i - 8) : i].rstrip(SPACE).endswith(_RUN_ON)
 
 
 _RUN_ON = ("；", ";", "，", ",", "：", ":")
