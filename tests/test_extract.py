@@ -268,6 +268,8 @@ def test_a_level_that_moved_gives_both_years() -> None:
     ]
     facts = extract_facts("调解成功率由2019年的95.1%提高到97.8%。", "t", 2021)
     assert [(f.value, f.period) for f in facts] == [(95.1, 2019), (97.8, 2021)]
+    facts = extract_facts("出庭应诉率由2016年的62%上升到2017年的81%。", "t", 2017)
+    assert [(f.value, f.period) for f in facts] == [(62, 2016), (81, 2017)]
     assert keys("行政诉讼败诉率下降至3.6%。") == set()
 
 
@@ -276,6 +278,62 @@ def test_parts_in_parentheses_before_their_total() -> None:
         ("disputes.orgs", "total", 21),
         ("disputes.mediators", "total", 86),
     }
+
+
+def test_an_appendix_after_the_plan_section_is_data() -> None:
+    text = (
+        "某区2016年法治政府建设情况报告\n七、2017年工作计划\n力争出庭应诉率达到80%以上。\n"
+        "附：2016年全区法治建设主要数据\n行政复议收案：46件\n调解成功率：97.8%\n"
+    )
+    assert keys(text, 2016) == {
+        ("admin_review.received", "total", 46),
+        ("disputes.success_rate", "total", 97.8),
+    }
+
+
+def test_a_parenthesis_between_subject_and_number() -> None:
+    assert keys("全州办理法律援助案件（含刑事、民事）３７１５件。") == {
+        ("legal_aid.cases", "total", 3715)
+    }
+
+
+def test_a_sentence_opening_with_qizhong_breaks_down_the_previous_headline() -> None:
+    text = (
+        "共计受理法律援助案件3,416件，比上年增加312件（增长10.1%）。"
+        "其中刑事案件1,207件，民事案件2,163件。"
+    )
+    assert keys(text) >= {
+        ("legal_aid.cases", "criminal", 1207),
+        ("legal_aid.cases", "civil", 2163),
+    }
+    assert keys("受理法律援助案件300件。今年成效显著。其中刑事案件20件。") == {
+        ("legal_aid.cases", "total", 300)
+    }
+
+
+def test_sub_items_and_rates_refer_to_the_sentence_headline() -> None:
+    text = "全年调解纠纷216件，包括诉前调解31件、法律顾问参与调解21件，调解成功率99.1%。"
+    assert keys(text) == {
+        ("disputes.mediated", "total", 216),
+        ("disputes.mediated", "pre_litigation", 31),
+        ("disputes.mediated", "legal_adviser", 21),
+        ("disputes.success_rate", "total", 99.1),
+    }
+    text = "全年调解纠纷327件，调解成功率98.2%；其中诉前委派调解48件。"
+    assert ("disputes.mediated", "pre_litigation", 48) in keys(text)
+
+
+def test_a_table_sub_row_may_name_its_own_metric() -> None:
+    text = "项目\t数量\t单位\n调解矛盾纠纷\t1,473\t件\n其中：调解成功\t1,458\t件\n"
+    assert keys(text) == {
+        ("disputes.mediated", "total", 1473),
+        ("disputes.mediated_success", "total", 1458),
+    }
+
+
+def test_public_legal_service_stations_are_not_legal_aid_consultations() -> None:
+    text = "设立法律援助工作站。镇公共法律服务工作站全年接待群众咨询1,260人次。"
+    assert keys(text) == set()
 
 
 def test_stated_changes_are_signed() -> None:

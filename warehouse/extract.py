@@ -57,6 +57,8 @@ _YEAR_SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:[^，,。]{0,4})?以来")
 _LABEL_UNIT = re.compile(r"[（(]\s*(?:单位[:：]\s*)?([^()（）]{1,3})\s*[)）]")
 _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 _AFTER_QUALIFIER = re.compile(r"[ \u00a0]?(?:以上|左右|以下|以内)")
+# 附：2016年主要数据 / 附件1 / 附表: an appendix ends whatever section ran before it
+_APPENDIX = re.compile(r"附(?:件|表|录)?\s*[0-9一二三四五六七八九十]*\s*[：:、.．]")
 _TARGET_HEADER = re.compile(r"目标|计划|预计|预期")
 _INLINE_HEADING = re.compile(
     r"[ \t\u3000]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])"
@@ -337,7 +339,7 @@ def _region_end(text: str, pos: int, level: int, catalog: Catalog, year: int | N
         is_plan = catalog.plan_heading.search(content) is not None and (
             _plan_heading_level(content, catalog, year) is not None
         )
-        if found is not None and found <= level and not is_plan:
+        if (found is not None and found <= level and not is_plan) or _APPENDIX.match(content):
             return line.start
         pos = line.end
     return len(text)
@@ -507,7 +509,7 @@ class _DocExtractor:
         self.year = year
         self.catalog = load_catalog()
         self.bounds = Bounds(text)
-        self.anchor: _Anchor | None = None
+        self.anchors: list[_Anchor] = []  # the current sentence's headline facts, in order
         self.anchor_sentence = -1
         self.table_parent: tuple[tuple[str, ...], Metric] | None = None
         self.respective: dict[int, _Respective] = {}
@@ -581,7 +583,9 @@ class _DocExtractor:
         if _in_title(text, ctx.sent_start, ns):
             return []
         if ctx.sent_start != self.anchor_sentence:
-            self.anchor, self.anchor_sentence = None, ctx.sent_start
+            if not self.continues_headline(ctx.sent_start):
+                self.anchors = []
+            self.anchor_sentence = ctx.sent_start
         qual = qualifier(text[max(0, ns - 6) : ns], inner, text[m.end() : ce])
         value = _number(num, _MULTIPLIER.get(mult, 1))
         if ctr in _PERCENT:
@@ -602,6 +606,31 @@ class _DocExtractor:
             return []
         return self.level(ctx, ctr, value, qual, choice)
 
+    @property
+    def anchor(self) -> _Anchor | None:
+        """The sentence's last headline fact."""
+        return self.anchors[-1] if self.anchors else None
+
+    def anchor_for(self, ctr: str) -> tuple[_Anchor, Metric] | None:
+        """The headline a sub-item with counter `ctr` belongs to: the last one if its metric
+        counts in `ctr`, else the sentence's first that does (调解纠纷327件，调解成功率98.2%；
+        其中诉前调解48件 breaks down the 327 cases, not the rate)."""
+        for anchor in [*self.anchors[-1:], *self.anchors]:
+            metric = self.catalog.metrics[anchor.metric]
+            if ctr in metric.counters:
+                return anchor, metric
+        return None
+
+    def continues_headline(self, sent_start: int) -> bool:
+        """A sentence opening with 其中 breaks down the previous sentence's headline."""
+        anchor = self.anchor
+        return (
+            anchor is not None
+            and self.catalog.subitem_marker.match(self.text, sent_start) is not None
+            and self.bounds.start(self.bounds.sentence, anchor.end, _SENTENCE_LIMIT)
+            == self.bounds.start(self.bounds.sentence, sent_start - 1, _SENTENCE_LIMIT)
+        )
+
     def subject_context(self, ctx: _Context) -> _Context:
         """`ctx` as the rules should see it: without a 由上年的 between subject and number,
         and with the subject before a parenthesis that ends right before the number
@@ -614,6 +643,10 @@ class _DocExtractor:
                 return replace(ctx, window_start=start, window=window)
         if "由" in ctx.window and (m := self.catalog.rise_from.search(ctx.window)):
             return replace(ctx, window=ctx.window[: m.start()])
+        if ctx.window.endswith(("）", ")")):  # 法律援助案件（含刑事、民事）3715件
+            open_at = max(ctx.window.rfind("（"), ctx.window.rfind("("))
+            if open_at > 0:
+                return replace(ctx, window=ctx.window[:open_at])
         return ctx
 
     def level(
@@ -624,6 +657,7 @@ class _DocExtractor:
             return []  # a report describes past years: a later year is a target
         if choice is None:
             return self.inherited(ctx, ctr, value, qual)
+        self.follow_headline(choice, ctx)
         subitem = self.is_subitem(choice, ctx)
         if subitem and choice.breakdown == TOTAL:
             return []
@@ -638,8 +672,21 @@ class _DocExtractor:
             choice.end,
         )
         if not subitem:
-            self.anchor = _Anchor(fact.metric, fact.breakdown, fact.period, ctx.ce)
+            self.anchors.append(_Anchor(fact.metric, fact.breakdown, fact.period, ctx.ce))
         return [fact]
+
+    def follow_headline(self, choice: _Choice, ctx: _Context) -> None:
+        """A figure whose breakdown is read from its sentence takes the headline's breakdown
+        when its own clause names none: in 调解纠纷216件，包括诉前调解31件…，调解成功率99.1%
+        the rate is the headline's, not the last sub-item's."""
+        anchor = self.anchor
+        if (
+            anchor is not None
+            and choice.metric.breakdown_scope == "sentence"
+            and self.catalog.metrics[anchor.metric].domain == choice.metric.domain
+            and _breakdown(choice.metric, _plain(ctx.window)) is None
+        ):
+            choice.breakdown = anchor.breakdown
 
     def listed(self, ctx: _Context, ctr: str, listed: _Respective) -> _Choice | None:
         """The metric of a number in a 分别 list, from the item it pairs with.
@@ -684,12 +731,10 @@ class _DocExtractor:
 
     def inherited(self, ctx: _Context, ctr: str, value: float, qual: str) -> list[Fact]:
         """A breakdown item or another year's figure of the sentence's headline fact."""
-        anchor = self.anchor
-        if anchor is None:
+        found = self.anchor_for(ctr)
+        if found is None:
             return []
-        metric = self.catalog.metrics[anchor.metric]
-        if ctr not in metric.counters:
-            return []
+        anchor, metric = found
         local = _plain(ctx.local).strip()
         if self.catalog.prior_year.match(local) or self.catalog.rise_to.match(local):
             period = (
@@ -797,16 +842,17 @@ class _DocExtractor:
         unit_word = m.group(4) or (u.group(1) if (u := _LABEL_UNIT.search(label)) else "")
         if inherited is not None:
             # 其中：农民工案件 under 法律援助案件: the parent row's metric, this row's breakdown
-            sub_breakdown = _breakdown(inherited, _plain(_SUBITEM_LABEL.sub("", name)))
-            if sub_breakdown is None or sub_breakdown == TOTAL:
-                return None
-            ctr = unit_word if unit_word in inherited.counters else ""
-            unit = inherited.counters.get(ctr, inherited.unit)
-            return self.fact(
-                inherited.code, sub_breakdown, value, unit, qual, period, start, cell.end
-            )
+            name = _SUBITEM_LABEL.sub("", name)
+            sub_breakdown = _breakdown(inherited, _plain(name))
+            if sub_breakdown is not None and sub_breakdown != TOTAL:
+                ctr = unit_word if unit_word in inherited.counters else ""
+                unit = inherited.counters.get(ctr, inherited.unit)
+                return self.fact(
+                    inherited.code, sub_breakdown, value, unit, qual, period, start, cell.end
+                )
+        # a sub-row may name a metric of its own (其中：调解成功 under 调解矛盾纠纷)
         choice = self.table_metric(name, row.caption, unit_word)
-        if choice is None:
+        if choice is None or choice[0] is inherited:
             return None
         metric, ctr = choice
         breakdown = _breakdown(metric, _plain(name)) or TOTAL
