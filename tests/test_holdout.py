@@ -1,9 +1,9 @@
 """The blind holdouts: reports written before the extractor was tuned on them.
 
-tests/holdout (12 reports) and tests/holdout2 (14): other provinces, levels and years than
-the seeds, less canonical wording, Chinese and full-width numbers, tables with and without
-year columns, GBK, GB18030 and UTF-16 files and saved web pages. Each set's BASELINE.md keeps
-its blind measurement; NOTES.md the annotation calls.
+tests/holdout (12 reports), tests/holdout2 (14) and tests/holdout3 (12): other provinces,
+levels and years than the seeds, less canonical wording, Chinese and full-width numbers,
+tables with and without year columns, GBK, GB18030 and UTF-16 files and saved web pages.
+Each set's BASELINE.md keeps its blind measurement; NOTES.md the annotation calls.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ MAX_BYTES = 10 * 1024 * 1024
 Extracted = tuple[Path, list[dict], list[dict], list[dict], list[dict]]
 
 
-@pytest.fixture(scope="module", params=["holdout", "holdout2"])
+@pytest.fixture(scope="module", params=["holdout", "holdout2", "holdout3"])
 def extracted(request: pytest.FixtureRequest) -> Extracted:
     holdout = Path(__file__).parent / request.param
     gold_facts, gold_reports = read_gold(holdout)
