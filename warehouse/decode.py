@@ -1,5 +1,8 @@
 """Bytes of one input file → the text that fact offsets index.
 
+Saved web pages are flattened to their visible text; plain text hard-wrapped by a PDF
+converter is put back into paragraphs (warehouse.layout).
+
 Reports arrive as UTF-8 (with or without BOM), GBK/GB18030, Big5 or as saved web pages.
 Short Chinese texts fool statistical detectors, so strict decodes are tried first and, when
 more than one succeeds, the reading dominated by frequent characters wins.
@@ -13,6 +16,8 @@ from dataclasses import dataclass
 
 import charset_normalizer
 from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from warehouse.layout import unwrap
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +149,7 @@ def decode(data: bytes, name: str) -> Decoded:
         return Decoded(text, encoding, "html")
     if not text.strip():
         raise RejectedInput("empty file (only whitespace)")
-    return Decoded(text, encoding, "text")
+    return Decoded(unwrap(text), encoding, "text")
 
 
 def _reject_binary(data: bytes) -> None:

@@ -1,0 +1,68 @@
+"""Plain text as a PDF converter leaves it, put back into paragraphs.
+
+Text extracted from a PDF keeps the page's line breaks: every line is cut at the same
+width, often mid-word (法律援助案\n件356件), and page numbers (— 3 —) sit between two halves
+of a sentence. Such a text is recognised by its many lines of one display width; the breaks
+inside a paragraph and the page-number lines between its halves are removed. Any other text
+is returned unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+
+_MIN_WIDTH = 40  # display columns: 20 Chinese characters
+_SLACK = 4  # a full line may end short by a few columns (punctuation, a half-width digit)
+_MIN_FULL_LINES = 6
+_MIN_FULL_SHARE = 0.3
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
+    r"|\d{1,3}\s*/\s*\d{1,3})\s*$"
+)
+_ENDS_PARAGRAPH = ("。", "！", "？", "：", ":", "”", "…")
+_STARTS_BLOCK = re.compile(
+    r"^[ \t\u3000]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]"
+    r"|\d{1,2}(?:\.\d{1,2})*[、.．\s]|第[一二三四五六七八九十]+|[▲●■◆★①-⑳—-])"
+)
+
+
+def unwrap(text: str) -> str:
+    """`text` with the hard line breaks of a PDF conversion removed, if it has them."""
+    lines = text.split("\n")
+    width = _wrap_width(lines)
+    if width is None:
+        return text
+    out: list[str] = []
+    joining = False
+    for line in lines:
+        if joining and _PAGE_NUMBER.match(line):
+            continue  # page furniture between two halves of a paragraph
+        if joining and line.strip() and not _STARTS_BLOCK.match(line):
+            out[-1] += line.lstrip(" \u3000")
+        else:
+            out.append(line)
+        joining = _display_width(line) >= width - _SLACK and not line.rstrip().endswith(
+            _ENDS_PARAGRAPH
+        )
+    return "\n".join(out)
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width the lines were cut at, when enough lines share it; else None."""
+    widths = sorted(w for line in lines if (w := _display_width(line)) >= _MIN_WIDTH)
+    if len(widths) < _MIN_FULL_LINES:
+        return None
+    width = widths[int(0.8 * (len(widths) - 1))]
+    full = sum(1 for w in widths if width - _SLACK <= w <= width + _SLACK)
+    text_lines = sum(1 for line in lines if line.strip())
+    if full < _MIN_FULL_LINES or full < _MIN_FULL_SHARE * text_lines:
+        return None
+    return width
+
+
+def _display_width(line: str) -> int:
+    """Columns the line fills: Chinese characters and full-width punctuation count two.
+
+    They take three bytes in UTF-8 and the ASCII characters one, hence the shortcut."""
+    line = line.rstrip()
+    return (len(line) + len(line.encode())) // 2
