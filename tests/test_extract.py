@@ -440,6 +440,24 @@ def test_a_header_row_opens_a_new_table_right_after_another() -> None:
     ]
 
 
+def test_total_row_of_a_table_with_a_column_per_metric() -> None:
+    text = (
+        "各旗县人民调解工作情况如下：\n\n"
+        "地区          调解组织(个)   调解纠纷(件)   调解成功(件)\n"
+        "甲市              186           2,314          2,287\n"
+        "乙旗               58             412            409\n"
+        "全盟合计        1,020          9,307          9,192\n"
+    )
+    facts = extract_facts(text, "t.txt", 2022)
+    assert {(f.metric, f.value, f.period) for f in facts} == {
+        ("disputes.orgs", 1020, 2022),
+        ("disputes.mediated", 9307, 2022),
+        ("disputes.mediated_success", 9192, 2022),
+    }  # the areas' rows are parts of the total: no area breakdown in the contract
+    tabbed = "地区\t调解组织（个）\t调解纠纷（件）\n甲市\t186\t2,314\n合计\t1,020\t9,307\n"
+    assert keys(tabbed) == {("disputes.orgs", "total", 1020), ("disputes.mediated", "total", 9307)}
+
+
 def test_not_legal_aid_consultations() -> None:
     assert keys("社区法律顾问共为社区提供法律服务5831次,其中法律咨询3374件。") == set()
     assert keys("坪山公证处接待办证群众和电话咨询15000余人次,法律援助另计。") == set()

@@ -902,7 +902,7 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
     plans = _merge(_plan_regions(text, ex.catalog, year))
     plan_starts = [start for start, _ in plans]
     rows = table_rows(text, include_yearless=True)
-    if "年" in text:
+    if "年" in text or "  " in text:  # a space table has a header of years or of names
         rows = sorted(rows + space_table_rows(text), key=lambda r: r.start)
     covered = []
     for row in rows:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from itertools import chain
 
 from warehouse.numbers import fold_width
 
@@ -234,15 +235,12 @@ def _yearless_row(
     cells: list[Cell], header: list[Cell], caption: str, start: int, end: int
 ) -> TableRow:
     heads = tuple(h.text for h in header) + ("",) * max(0, len(cells) - len(header))
+    label = cells[0].text
+    # a total row of a table with a column per metric (地区 | 调解组织(个) | 调解纠纷(件)):
+    # each cell is named by its column; the other rows are parts (areas) of the total
+    labels = (label, *heads[1:]) if _TOTAL_ROW.match(label) else (label,) * len(cells)
     return TableRow(
-        start,
-        end,
-        tuple(cells),
-        (None,) * len(cells),
-        (cells[0].text,) * len(cells),
-        heads,
-        caption,
-        yearless=True,
+        start, end, tuple(cells), (None,) * len(cells), labels, heads, caption, yearless=True
     )
 
 
@@ -285,6 +283,13 @@ _SPACE_HEADER = re.compile(
     r"^[ \u3000]*[^\s\d|]{1,12}(?:[ \u3000\u00a0]+(?:19|20)\d{2}\s?年?度?){2,}[ \u3000\u00a0]*$",
     re.M,
 )
+# column names set apart by runs of spaces: 地区    调解组织(个)    调解纠纷(件)
+_SPACE_NAMES_HEADER = re.compile(
+    r"^[ \u3000]*[^\s\d|]{1,12}(?:[ \u3000\u00a0]{2,}[^\s\d|]{1,12}){2,}[ \u3000\u00a0]*$", re.M
+)
+_TOTAL_ROW = re.compile(
+    r"^(?:全[省市区县州盟旗镇乡]|全部|本[省市区县])?(?:合计|总计|汇总)$|^全[省市区县州盟旗镇乡]$"
+)
 _SPACE_CELL = re.compile(r"[^ \u3000\u00a0]+")
 _NUMBER_CELL = re.compile(r"^[-−+]?[0-9０-９][0-9０-９,，.．]*[%％]?$")
 
@@ -299,11 +304,14 @@ def _space_cells(text: str, start: int, end: int) -> list[Cell]:
 def space_table_rows(text: str) -> list[TableRow]:
     """Data rows of tables whose cells are separated by spaces (web-page tables as decoded).
 
-    Only a header of a label and two or more years (项目 2020年 2021年) opens such a table;
-    it runs while the following lines have as many cells, all numbers after the label.
+    A header of a label and two or more years (项目 2020年 2021年), or of three or more
+    column names set apart by runs of spaces, opens such a table; it runs while the
+    following lines have as many cells, all numbers after the label.
     """
     rows: list[TableRow] = []
-    for m in _SPACE_HEADER.finditer(text):
+    headers = chain(_SPACE_HEADER.finditer(text), _SPACE_NAMES_HEADER.finditer(text))
+    for m in sorted(headers, key=lambda h: h.start()):
+        aligned = _row if m.re is _SPACE_HEADER else _yearless_row
         header = _space_cells(text, m.start(), m.end())
         caption_end = text.rfind("\n", 0, max(m.start() - 1, 0))
         caption = text[caption_end + 1 : max(m.start() - 1, 0)].strip()
@@ -314,6 +322,6 @@ def space_table_rows(text: str) -> list[TableRow]:
             cells = _space_cells(text, pos, end)
             if len(cells) != len(header) or not all(_NUMBER_CELL.match(c.text) for c in cells[1:]):
                 break
-            rows.append(_row(cells, header, caption, pos, end))
+            rows.append(aligned(cells, header, caption, pos, end))
             pos = end + 1
     return rows
