@@ -458,6 +458,58 @@ def test_total_row_of_a_table_with_a_column_per_metric() -> None:
     assert keys(tabbed) == {("disputes.orgs", "total", 1020), ("disputes.mediated", "total", 9307)}
 
 
+def test_a_court_mentioned_before_a_semicolon_belongs_to_another_statement() -> None:
+    text = (
+        "诉前调解1.24万件、占法院民商事一审收案的31.7%；受理法律援助案件1.12万件，"
+        "为受援人挽回经济损失2.45亿元。"
+    )
+    assert ("legal_aid.recovered", "total", 245_000_000) in keys(text)
+    text = "市法律援助中心全年受理案件300件。市法院开展执行攻坚，为企业挽回经济损失2亿元。"
+    assert ("legal_aid.recovered", "total", 200_000_000) not in keys(text)
+
+
+def test_lawsuits_concluded_by_the_court_versus_a_courts_caseload() -> None:
+    text = (
+        "区政府作为被告的行政诉讼案件39件，已由法院审结 32 件；"
+        "区人民法院受理各类案件1.2万件、审结1.1万件。"
+    )
+    assert keys(text) == {
+        ("admin_litigation.cases", "total", 39),
+        ("admin_litigation.concluded", "total", 32),
+    }
+    text = "市本级受理行政复议申请352件、办结339件；全市行政机关一审应诉案件1,158件、审结1,024件。"
+    assert keys(text) == {
+        ("admin_review.received", "total", 352),
+        ("admin_review.closed", "total", 339),
+        ("admin_litigation.cases", "total", 1158),
+        ("admin_litigation.concluded", "total", 1024),
+    }
+
+
+def test_exam_takers_next_to_a_law_knowledge_training() -> None:
+    text = (
+        "组织执法人员通用法律知识培训6,380人，"
+        "新申领执法证件人员参加资格考试1,046人、考试合格982人。"
+    )
+    assert keys(text) == {
+        ("enforcement.trained", "total", 6380),
+        ("enforcement.exam_takers", "total", 1046),
+        ("enforcement.certified", "total", 982),
+    }
+    assert keys("组织国家工作人员学法考试，参考人数达42.6万人。") == set()
+
+
+def test_a_bulleted_qizhong_line_after_a_blank_line() -> None:
+    text = "数据如下：\n\n▲ 受理法律援助案件：318件\n\n▲ 其中刑事案件：74件\n"
+    assert keys(text) == {("legal_aid.cases", "total", 318), ("legal_aid.cases", "criminal", 74)}
+
+
+def test_more_subject_wordings() -> None:
+    assert keys("组织开展矛盾纠纷集中排查四百余次。") == {("disputes.screenings", "total", 400)}
+    assert keys("培训全州行政执法人员2,460人。") == {("enforcement.trained", "total", 2460)}
+    assert keys("本人亲自包保化解疑难复杂纠纷3件。") == set()
+
+
 def test_not_legal_aid_consultations() -> None:
     assert keys("社区法律顾问共为社区提供法律服务5831次,其中法律咨询3374件。") == set()
     assert keys("坪山公证处接待办证群众和电话咨询15000余人次,法律援助另计。") == set()

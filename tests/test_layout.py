@@ -71,3 +71,10 @@ def test_lines_that_end_a_sentence_or_open_a_heading_stay() -> None:
 def test_texts_with_one_paragraph_per_line_are_untouched(path: Path) -> None:
     text = path.read_text("utf-8")
     assert unwrap(text) == text
+
+
+def test_a_percentage_at_a_line_start_is_no_list_number() -> None:
+    head = _cut(PARAGRAPHS[0] * 4, 68)[:8]
+    full = ("各级人民调解组织全年共调处各类矛盾纠纷" * 2)[:29] + "调解成功率"  # 68 columns
+    text = unwrap("\n".join([*head, full, "99.3%，涉及金额3.26亿元。"]))
+    assert "调解成功率99.3%，涉及金额" in text

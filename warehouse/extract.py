@@ -67,6 +67,8 @@ _INLINE_HEADING = re.compile(
 _CHANGE_HEADER = re.compile(r"同比|增长|增幅|增减|变化|涨幅|降幅")
 _SIGNED_CELL = re.compile(rf"^([-−+]?)\s*({NUMBER})\s*(余|多)?\s*([^\d\s]{{0,2}})$")
 _PERCENT = ("%", "％")
+_BULLET = re.compile(r"[▲△●○■□◆◇★☆•·*\-—\s]*")
+_BLANK = "\n" + SPACE
 _SUBITEM_LABEL = re.compile(r"^(?:其中|含|包括)[:：]?\s*")
 # 行政复议案件、行政诉讼案件分别为32件、45件: subjects listed before 分别, numbers after it
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|有|占|约)?[ \u00a0]?")
@@ -419,8 +421,8 @@ def _rank_rule(rule: Rule, ctx: _Context, ctr: str) -> _Choice | None:
         start, distance, length, end = ctx.local_start, 0, m.end(), ctx.ce + m.end()
     if rule.not_near is not None and rule.not_near.search(ctx.window):
         return None
-    if rule.exclude is not None and (
-        rule.exclude.search(ctx.sentence_left) or rule.exclude.search(ctx.after)
+    if rule.exclude is not None and (  # a statement before a semicolon is another one's
+        rule.exclude.search(_after_semicolon(ctx.sentence_left)) or rule.exclude.search(ctx.after)
     ):
         return None
     context_distance = 0
@@ -625,11 +627,16 @@ class _DocExtractor:
     def continues_headline(self, sent_start: int) -> bool:
         """A sentence opening with 其中 breaks down the previous sentence's headline."""
         anchor = self.anchor
-        return (
-            anchor is not None
-            and self.catalog.subitem_marker.match(self.text, sent_start) is not None
-            and self.bounds.start(self.bounds.sentence, anchor.end, _SENTENCE_LIMIT)
-            == self.bounds.start(self.bounds.sentence, sent_start - 1, _SENTENCE_LIMIT)
+        opening = _BULLET.match(self.text, sent_start)
+        start = opening.end() if opening else sent_start
+        if anchor is None or not self.catalog.subitem_marker.match(self.text, start):
+            return False
+        previous = sent_start - 1  # the last character of the previous sentence
+        while previous > 0 and self.text[previous] in _BLANK:
+            previous -= 1
+        sentence = self.bounds.sentence
+        return self.bounds.start(sentence, anchor.end, _SENTENCE_LIMIT) == self.bounds.start(
+            sentence, previous, _SENTENCE_LIMIT
         )
 
     def subject_context(self, ctx: _Context) -> _Context:
