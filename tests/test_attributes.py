@@ -78,6 +78,13 @@ def test_case_accuracy():
     assert _accuracy(CASES, CASE_GOLD, SCORED) >= 0.9
 
 
+@pytest.mark.parametrize("doc", sorted(CASE_GOLD))
+def test_case_matches_gold(doc):
+    pred = _predict(CASES, doc)
+    for field in SCORED:
+        assert _norm(pred[field]) == _norm(CASE_GOLD[doc][field]), field
+
+
 def test_case_title_and_publisher_accuracy():
     assert _accuracy(CASES, CASE_GOLD, ALSO) >= 0.9
 

@@ -22,7 +22,7 @@ HEAD_CHARS = 2000
 TAIL_CHARS = 600
 BODY_OPENING = 400
 MAX_TITLE = 60
-MAX_LEAD_LINES = 6
+MAX_LEAD_LINES = 12  # a web page's menu items may come first
 MAX_SIGNATURE = 40
 
 _FOLD = translator(str.maketrans("０１２３４５６７８９：－／", "0123456789:-/"))
@@ -34,6 +34,10 @@ _MASKED = re.compile(_MASK)
 _MASKED_NAME = re.compile(_MASK + r"(?:自治区|自治州|自治县|地区|街道|省|市|州|盟|区|县|旗|镇|乡)")
 _LOCAL_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡)")
 _COUNTY_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:区|县|旗)")
+# development zones publish reports of their own (包头稀土高新区, 天津滨海新区)
+_ZONE_NAME = re.compile(
+    r"[\u4e00-\u9fff]{2,10}?(?:高新技术产业开发区|经济技术开发区|高新区|经开区|开发区|新区|园区|保税区)"
+)
 _NOT_IN_LOCAL = set("局厅委办府于法治年的和及与各全本我该所在对市区县省")
 _LOCAL_AT_CLAUSE = re.compile(r"(?:^|[,，。;；:：\s])([\u4e00-\u9fff]{2,6}?(?:街道|镇|乡))")
 
@@ -51,6 +55,7 @@ _SECTION = re.compile(
 )
 _TITLE_WORD = re.compile(r"报告|总结|情况|要点|计划|汇报|述职|年报|工作|法治政府建设")
 _TITLE_END = re.compile(r"(?:报告|总结|情况|要点|计划|汇报)$")
+_TITLE_KIND = re.compile(r"报告|总结|情况|要点|计划|汇报|述职|年报")
 _SENTENCE_END = re.compile(r"[。;；,，:：!！?？]$")
 _TITLE_PREFIX = re.compile(rf"(.*?)(?=关于|\d{{4}}|[{_CN_NUM}]{{4}}年|年度|$)")
 _TITLE_LEAD = re.compile(rf"^(?:关于|中共|(?:\d{{4}}|[{_CN_NUM}]{{4}})\s*年度?)+")
@@ -163,6 +168,7 @@ def is_title(line: str) -> bool:
         and "," not in line
         and "，" not in line
         and bool(_TITLE_WORD.search(line))
+        and bool(_YEAR.search(line) or _TITLE_KIND.search(line))  # not a menu item (法治政府建设)
     )
 
 
@@ -340,7 +346,7 @@ def _name_at(s: str, i: int, gaz: Gazetteer, after_division: bool = False) -> st
         return m.group(0)
     if found := gaz.match_at(s, i):
         return found
-    m = _LOCAL_NAME.match(s, i)
+    m = _LOCAL_NAME.match(s, i) or _ZONE_NAME.match(s, i)
     if m and not _NOT_IN_LOCAL.intersection(m.group(0)[:-1]):
         return m.group(0)
     # a county-level name the gazetteer lacks, written right after its city (某市新设区)
@@ -429,7 +435,12 @@ class _Place:
             parent = written_parent or found.parent
             return cls(name, parent, found.province, found.level or _suffix_level(name))
         # a town that names its county only in a cited document (《永宁县…实施方案》)
-        parent = written_parent or _local_parent(mentions, gaz) or _local_parent(cited or [], gaz)
+        parent = (
+            written_parent
+            or _zone_city(name, gaz)
+            or _local_parent(mentions, gaz)
+            or _local_parent(cited or [], gaz)
+        )
         above = _agreed(gaz.best(parent, context)) if parent else _Agreed()
         province = parent if above.level == "province" else above.province
         return cls(name, parent, province, _suffix_level(name))
@@ -464,6 +475,17 @@ def _gaz_level(name: str, gaz: Gazetteer) -> str | None:
 
 def _suffix_level(name: str) -> str | None:
     return next((level for suffix, level in _SUFFIX_LEVEL if name.endswith(suffix)), None)
+
+
+def _zone_city(name: str, gaz: Gazetteer) -> str | None:
+    """The city a development zone is named after (包头稀土高新区 → 包头市)."""
+    if not _ZONE_NAME.fullmatch(name):
+        return None
+    for length in (3, 2):
+        places = gaz.lookup(name[:length])
+        if len(places) == 1 and places[0].level in ("city", "province"):
+            return places[0].name
+    return None
 
 
 def _local_parent(mentions: list[Mention], gaz: Gazetteer) -> str | None:
