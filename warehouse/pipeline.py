@@ -20,11 +20,12 @@ import duckdb
 import polars as pl
 
 from warehouse.attributes import extract_report
-from warehouse.catalog import catalog_frame
+from warehouse.catalog import STATED_CHANGE, catalog_frame
 from warehouse.contract import FACT_SCHEMA, REPORT_SCHEMA, Fact, Report
 from warehouse.extract import EXTRACTOR_VERSION, extract_facts
 from warehouse.frames import Staged, documents_frame, facts_frame, reports_frame, validate
 from warehouse.load import KnownDocument, loaded_hashes
+from warehouse.script import as_written, simplified
 from warehouse.sources import (
     Previous,
     SourceDocument,
@@ -174,9 +175,36 @@ def plan(root: Path, batch_size: int | None = None) -> Plan:
 
 
 def extract_document(text: str, doc: str) -> tuple[Report, list[Fact]]:
-    """Report attributes first: the report year is the default period of every fact."""
-    report = extract_report(text, doc)
-    return report, extract_facts(text, doc, report.report_year)
+    """Report attributes first: the report year is the default period of every fact.
+
+    A report in traditional characters is read through its simplified view (same offsets);
+    names, subjects and evidence come back in the characters the report is written in.
+    """
+    view = simplified(text)
+    report = extract_report(view or text, doc)
+    facts = extract_facts(view or text, doc, report.report_year)
+    if view is None:
+        return report, facts
+    return _report_as_written(report, view, text), [_as_written(f, view, text) for f in facts]
+
+
+def _report_as_written(report: Report, view: str, text: str) -> Report:
+    def written(value: str | None) -> str | None:
+        return as_written(value, view, text)
+
+    return replace(
+        report,
+        title=written(report.title),
+        jurisdiction=written(report.jurisdiction),
+        parent=written(report.parent),
+        province=written(report.province),
+        publisher=written(report.publisher),
+    )
+
+
+def _as_written(fact: Fact, view: str, text: str) -> Fact:
+    subject = as_written(fact.breakdown, view, text) if fact.metric == STATED_CHANGE else None
+    return replace(fact, breakdown=subject or fact.breakdown, evidence=text[fact.start : fact.end])
 
 
 def previous_versions(known: Known, db: Path) -> dict[str, Previous]:
