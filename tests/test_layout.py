@@ -6,7 +6,7 @@ import pytest
 
 from warehouse.decode import decode
 from warehouse.extract import extract_facts
-from warehouse.layout import unwrap
+from warehouse.layout import rejoin, unwrap
 
 SEEDS = Path(__file__).parents[1] / "seeds"
 
@@ -78,3 +78,11 @@ def test_a_percentage_at_a_line_start_is_no_list_number() -> None:
     full = ("各级人民调解组织全年共调处各类矛盾纠纷" * 2)[:29] + "调解成功率"  # 68 columns
     text = unwrap("\n".join([*head, full, "99.3%，涉及金额3.26亿元。"]))
     assert "调解成功率99.3%，涉及金额" in text
+
+
+def test_a_break_between_a_subject_and_its_number_is_removed() -> None:
+    heading = "\n一、主要工作\n2021年，全区…"
+    text = "全年排查隐患326个。全区共调解纠纷\n1,287件，调解成功率98.7%。" + heading
+    assert rejoin(text) == "全年排查隐患326个。全区共调解纠纷1,287件，调解成功率98.7%。" + heading
+    page = "<html><body><p>全年排查隐患326个。全区共调解纠纷<br/>1,287件。</p></body></html>"
+    assert "全区共调解纠纷1,287件" in decode(page.encode(), "p.html").text

@@ -1,7 +1,8 @@
 """Bytes of one input file → the text that fact offsets index.
 
 Saved web pages are flattened to their visible text; plain text hard-wrapped by a PDF
-converter is put back into paragraphs (warehouse.layout).
+converter is put back into paragraphs, and breaks that cut a sentence before its number are
+removed (warehouse.layout).
 
 Reports arrive as UTF-8 (with or without BOM), GBK/GB18030, Big5 or as saved web pages.
 Short Chinese texts fool statistical detectors, so strict decodes are tried first and, when
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import charset_normalizer
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from warehouse.layout import unwrap
+from warehouse.layout import rejoin, unwrap
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +147,10 @@ def decode(data: bytes, name: str) -> Decoded:
         text = html_to_text(text)
         if not text.strip():
             raise RejectedInput("empty text: the HTML page has no visible text")
-        return Decoded(text, encoding, "html")
+        return Decoded(rejoin(text), encoding, "html")
     if not text.strip():
         raise RejectedInput("empty file (only whitespace)")
-    return Decoded(unwrap(text), encoding, "text")
+    return Decoded(rejoin(unwrap(text)), encoding, "text")
 
 
 def _reject_binary(data: bytes) -> None:

@@ -1,10 +1,11 @@
-"""Plain text as a PDF converter leaves it, put back into paragraphs.
+"""Line breaks that cut sentences, removed before extraction.
 
 Text extracted from a PDF keeps the page's line breaks: every line is cut at the same
 width, often mid-word (法律援助案\n件356件), and page numbers (— 3 —) sit between two halves
 of a sentence. Such a text is recognised by its many lines of one display width; the breaks
-inside a paragraph and the page-number lines between its halves are removed. Any other text
-is returned unchanged.
+inside a paragraph and the page-number lines between its halves are removed (`unwrap`).
+In any text, a break between a line of prose and the number its last words introduce
+(共调解纠纷<br>1,287件) is removed too (`rejoin`). Any other text is returned unchanged.
 """
 
 from __future__ import annotations
@@ -24,6 +25,20 @@ _STARTS_BLOCK = re.compile(
     r"^[ \t\u3000]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]"
     r"|\d{1,2}(?:\.\d{1,2})*(?:[、．\s]|\.(?!\d))|第[一二三四五六七八九十]+|[▲●■◆★①-⑳—-])"
 )
+
+
+# prose (a sentence already ended on the line) cut right before a number
+_CUT_BEFORE_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])\n(?=[0-9０-９])")
+
+
+def rejoin(text: str) -> str:
+    """`text` without line breaks that separate a subject from its number."""
+    return _CUT_BEFORE_NUMBER.sub(lambda m: _rejoined(text, m.start()), text)
+
+
+def _rejoined(text: str, at: int) -> str:
+    line = text[text.rfind("\n", 0, at) + 1 : at]
+    return "" if "。" in line or "；" in line else "\n"
 
 
 def unwrap(text: str) -> str:
