@@ -132,3 +132,17 @@ def test_docs_site_catalog_table_matches_the_catalog() -> None:
 
     committed = (DBT_PROJECT_DIR / "models" / "docs" / "metric_catalog.md").read_text("utf-8")
     assert committed == catalog_docs_block(), "catalog.yaml changed: run `make catalog-docs`"
+
+
+def test_fragments_are_written_once_and_used_by_name() -> None:
+    metric = (
+        "  m.x:\n    domain: d\n    fact_model: fct_disputes_mediated\n    label: L\n"
+        "    label_zh: 中\n    description: D\n    unit: case\n    counters: {件: case}\n"
+        "    rules:\n      - near: '调解<<kind>>纠纷'\n"
+    )
+    fragments = "fragments: {kind: '(?:医疗|环境)'}\n".encode()
+    catalog = parse_catalog(fragments + _minimal(metric))
+    (rule,) = catalog.metrics["m.x"].rules
+    assert rule.near is not None and rule.near.search("调解医疗纠纷")
+    with pytest.raises(ValueError, match="unknown fragment <<kind>>"):
+        parse_catalog(_minimal(metric))

@@ -139,3 +139,21 @@ def test_random_bytes_are_undecodable() -> None:
     data = bytes(rng.randrange(1, 256) for _ in range(2000))
     with pytest.raises(RejectedInput, match="undecodable"):
         decode(data, "a.txt")
+
+
+def test_merged_table_cells_line_up_with_their_columns() -> None:
+    page = (
+        "<table><tr><th rowspan=2>年度</th><th colspan=2>行政复议（件）</th></tr>"
+        "<tr><th>收到申请</th><th>办结</th></tr>"
+        "<tr><td>2023年</td><td>412</td><td>398</td></tr></table>"
+    )
+    assert html_to_text(page).splitlines() == [
+        "年度\t行政复议（件）收到申请\t行政复议（件）办结",
+        "2023年\t412\t398",
+    ]
+
+
+def test_a_table_laying_out_the_page_keeps_its_paragraphs() -> None:
+    prose = "全年受理行政复议申请68件，依法受理61件，办结58件，其余3件正在审理中。" * 8
+    page = f"<table><tr><td><p>一、主要工作</p><p>{prose}</p></td></tr></table>"
+    assert html_to_text(page).splitlines() == ["一、主要工作", prose]

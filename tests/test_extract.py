@@ -510,6 +510,47 @@ def test_more_subject_wordings() -> None:
     assert keys("本人亲自包保化解疑难复杂纠纷3件。") == set()
 
 
+def test_a_named_kind_of_dispute_is_breakdown_other() -> None:
+    text = "市医疗纠纷人民调解委员会受理医疗纠纷调解申请1,137件，调解成功896件，调解成功率78.8%。"
+    assert keys(text) == {
+        ("disputes.mediated", "other", 1137),
+        ("disputes.mediated_success", "other", 896),
+        ("disputes.success_rate", "other", 78.8),
+    }
+    assert keys("调处噪声、油烟等环境纠纷67件。") == {("disputes.mediated", "other", 67)}
+    assert keys("全年化解税费争议432件。") == {("disputes.mediated", "other", 432)}
+    # kinds named as examples do not make the headline a kind of its own
+    text = "围绕土地征收、劳资关系等纠纷多发领域开展排查，全区共化解各类矛盾纠纷7700件。"
+    assert keys(text) == {("disputes.mediated", "total", 7700)}
+
+
+def test_more_enforcement_and_legal_aid_wordings() -> None:
+    assert keys("新任执法人员岗前培训1860人。") == set()
+    text = "组织执法人员开展公共法律知识培训超过10万人，2.3万人参加全省行政执法资格统一考试。"
+    assert ("enforcement.exam_takers", "total", 23000) in keys(text)
+    assert keys(
+        "1286名民警参加全国公安机关人民警察执法资格等级考试，取得基本级执法资格1179人。"
+    ) == {
+        ("enforcement.exam_takers", "total", 1286),
+        ("enforcement.certified", "total", 1179),
+    }
+    assert keys("协助群众向区法律援助中心申请法律援助5件。") == {("legal_aid.cases", "total", 5)}
+
+
+def test_a_table_header_of_two_rows() -> None:
+    text = (
+        "年度\t行政复议（件）收到申请\t行政复议（件）办结\t行政诉讼应诉案件（件）\t"
+        "行政诉讼审结（件）\t行政诉讼负责人出庭应诉率\n2024年\t389\t377\t171\t160\t100%\n"
+    )
+    assert keys(text, 2024) == {
+        ("admin_review.received", "total", 389),
+        ("admin_review.closed", "total", 377),
+        ("admin_litigation.cases", "total", 171),
+        ("admin_litigation.concluded", "total", 160),
+        ("admin_litigation.appearance_rate", "total", 100),
+    }
+
+
 def test_not_legal_aid_consultations() -> None:
     assert keys("社区法律顾问共为社区提供法律服务5831次,其中法律咨询3374件。") == set()
     assert keys("坪山公证处接待办证群众和电话咨询15000余人次,法律援助另计。") == set()

@@ -17,9 +17,11 @@ from datetime import date
 from warehouse.contract import Report
 from warehouse.gazetteer import Gazetteer, Mention, Place, load
 from warehouse.numbers import translator
+from warehouse.segment import APPENDIX
 
 HEAD_CHARS = 2000
 TAIL_CHARS = 600
+APPENDIX_TAIL_CHARS = 3000
 BODY_OPENING = 400
 MAX_TITLE = 60
 MAX_LEAD_LINES = 12  # a web page's menu items may come first
@@ -33,6 +35,7 @@ _MASK = r"(?:\*{2,}|＊{2,}|×{2,}|[XxＸ]{2,})"
 _MASKED = re.compile(_MASK)
 _MASKED_NAME = re.compile(_MASK + r"(?:自治区|自治州|自治县|地区|街道|省|市|州|盟|区|县|旗|镇|乡)")
 _LOCAL_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡)")
+_APPENDIX_LINE = re.compile(rf"^[ \t\u3000]*(?:{APPENDIX.pattern})", re.M)
 _COUNTY_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:区|县|旗)")
 # development zones publish reports of their own (包头稀土高新区, 天津滨海新区)
 _ZONE_NAME = re.compile(
@@ -131,7 +134,7 @@ def extract_report(text: str, doc: str) -> Report:
     """The report attributes of one decoded report."""
     gaz = load()
     head = parse_head(_FOLD(text[:HEAD_CHARS]))
-    signature = parse_signature(_FOLD(text[-TAIL_CHARS:]))
+    signature = _signature(text)
     mentions = _uncited_mentions(text, gaz)
     title_chain = _title_chain(head.title, gaz) if head.title else Chain((), "")
     sig_chain = chain(signature.org, gaz) if signature.org else Chain((), "")
@@ -170,6 +173,19 @@ def is_title(line: str) -> bool:
         and bool(_TITLE_WORD.search(line))
         and bool(_YEAR.search(line) or _TITLE_KIND.search(line))  # not a menu item (法治政府建设)
     )
+
+
+def _signature(text: str) -> Signature:
+    """The signature at the end, or else right before an appendix in the last part of the
+    text (北京市朝阳区人民政府 / 2025年3月20日 / 附件：主要指标完成情况 …)."""
+    signature = parse_signature(_FOLD(text[-TAIL_CHARS:]))
+    if signature.date is not None:
+        return signature
+    tail = max(0, len(text) - APPENDIX_TAIL_CHARS)
+    if appendix := _APPENDIX_LINE.search(text, tail):
+        body_end = appendix.start()
+        return parse_signature(_FOLD(text[max(0, body_end - TAIL_CHARS) : body_end]))
+    return signature
 
 
 def parse_head(segment: str) -> Head:

@@ -215,9 +215,33 @@ def _triggers(by_counter: dict[str, tuple[Rule, ...]]) -> dict[str, re.Pattern[s
     return result
 
 
+def _expand(raw: dict[str, Any]) -> dict[str, Any]:
+    """The catalog with every <<name>> in its patterns replaced by fragments[name]."""
+    fragments = raw.pop("fragments", None) or {}
+
+    def fragment(m: re.Match[str]) -> str:
+        if m.group(1) not in fragments:
+            raise ValueError(f"unknown fragment {m.group()} in the catalog")
+        return str(fragments[m.group(1)])
+
+    def expand(value: Any) -> Any:
+        if isinstance(value, str):
+            return _FRAGMENT.sub(fragment, value)
+        if isinstance(value, dict):
+            return {k: expand(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [expand(v) for v in value]
+        return value
+
+    return expand(raw)
+
+
+_FRAGMENT = re.compile(r"<<(\w+)>>")
+
+
 def parse_catalog(data: bytes) -> Catalog:
     """Build a Catalog from the bytes of a catalog YAML file."""
-    raw = yaml.safe_load(data)
+    raw = _expand(yaml.safe_load(data))
     metrics = {code: _metric(code, m) for code, m in raw["metrics"].items()}
     counters = tuple(sorted(raw["counters"], key=len, reverse=True))
     for metric in metrics.values():

@@ -132,6 +132,9 @@ _BLOCK_TAGS = frozenset(
 _CELL_TAGS = frozenset(("td", "th"))
 _SPACE_RUN = re.compile(r"[ \t\n\r\f\v\u00a0]+")
 _LINE_SPACE_RUN = re.compile(r"[ \f\v\u00a0]+")
+_DIGIT = re.compile(r"\d")
+_MAX_CELL_CHARS = 200
+_MAX_SPAN = 50
 CELL_SEPARATOR = "\t"
 """Table cells are joined by tabs, so the extractor reads web-page tables as tables."""
 
@@ -292,6 +295,62 @@ def html_to_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def table_grid(table: LexborNode) -> list[list[str]]:
+    """The rows of an HTML table as text cells, merged cells repeated into every column and
+    row they span, and a header of several rows read as one (行政诉讼 over 审结 → 行政诉讼审结),
+    so that each data cell lines up with the name of its column."""
+    rows: list[list[str]] = []
+    spanning: dict[int, tuple[int, str]] = {}  # column -> (rows still covered, text)
+    for tr in table.css("tr"):
+        row: list[str] = []
+        for cell in (c for c in tr.iter() if c.tag in _CELL_TAGS):
+            _fill_spanned(row, spanning)
+            text = _SPACE_RUN.sub(" ", cell.text(deep=True)).strip()
+            for _ in range(_span(cell, "colspan")):
+                if (down := _span(cell, "rowspan")) > 1:
+                    spanning[len(row)] = (down - 1, text)
+                row.append(text)
+        _fill_spanned(row, spanning)
+        rows.append(row)
+    return _merge_header(rows)
+
+
+def _lays_out_page(table: LexborNode) -> bool:
+    """A table that holds the page (other tables, cells of prose) rather than data."""
+    if len(table.css("table")) > 1:  # the matches include the table itself
+        return True
+    cells = (c for c in table.css("td, th"))
+    return any(len(c.text(deep=True)) > _MAX_CELL_CHARS for c in cells)
+
+
+def _span(cell: LexborNode, name: str) -> int:
+    value = (cell.attributes.get(name) or "1").strip()
+    return min(int(value), _MAX_SPAN) if value.isdigit() and int(value) > 0 else 1
+
+
+def _fill_spanned(row: list[str], spanning: dict[int, tuple[int, str]]) -> None:
+    """Repeat into `row`, at its next columns, the cells of rows above that span down to it."""
+    while len(row) in spanning:
+        left, text = spanning.pop(len(row))
+        if left > 1:
+            spanning[len(row)] = (left - 1, text)
+        row.append(text)
+
+
+def _merge_header(rows: list[list[str]]) -> list[list[str]]:
+    header_rows = 0
+    while header_rows < len(rows) and not any(_DIGIT.search(c) for c in rows[header_rows][1:]):
+        header_rows += 1
+    if header_rows < 2 or header_rows == len(rows):
+        return rows
+    width = max(len(r) for r in rows[:header_rows])
+    merged = [
+        "".join(dict.fromkeys(r[c] for r in rows[:header_rows] if c < len(r) and r[c]))
+        for c in range(width)
+    ]
+    return [merged, *rows[header_rows:]]
+
+
 def _clean_line(line: str) -> str:
     cells = (_LINE_SPACE_RUN.sub(" ", cell).strip(" ") for cell in line.split(CELL_SEPARATOR))
     return CELL_SEPARATOR.join(c for c in cells if c)
@@ -305,6 +364,9 @@ def _open_element(
         return
     if tag == "br":
         pieces.append("\n")
+        return
+    if tag == "table" and not _lays_out_page(node):
+        pieces.append("\n" + "\n".join(map(CELL_SEPARATOR.join, table_grid(node))) + "\n")
         return
     if tag in _CELL_TAGS:
         pieces.append(CELL_SEPARATOR)

@@ -32,6 +32,7 @@ from warehouse.numbers import (
     qualifier,
 )
 from warehouse.segment import (
+    APPENDIX,
     CLAUSE_ENDS,
     SPACE,
     Bounds,
@@ -58,8 +59,6 @@ _YEAR_SINCE = re.compile(r"((?:19|20)\d{2})\s*年(?:[^，,。]{0,4})?以来")
 _LABEL_UNIT = re.compile(r"[（(]\s*(?:单位[:：]\s*)?([^()（）]{1,3})\s*[)）]")
 _MULTIPLIER = {"万": 10_000, "亿": 100_000_000}
 _AFTER_QUALIFIER = re.compile(r"[ \u00a0]?(?:以上|左右|以下|以内)")
-# 附：2016年主要数据 / 附件1 / 附表: an appendix ends whatever section ran before it
-_APPENDIX = re.compile(r"附(?:件|表|录)?\s*[0-9一二三四五六七八九十]*\s*[：:、.．]")
 _TARGET_HEADER = re.compile(r"目标|计划|预计|预期")
 _INLINE_HEADING = re.compile(
     r"[ \t\u3000]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])"
@@ -342,7 +341,7 @@ def _region_end(text: str, pos: int, level: int, catalog: Catalog, year: int | N
         is_plan = catalog.plan_heading.search(content) is not None and (
             _plan_heading_level(content, catalog, year) is not None
         )
-        if (found is not None and found <= level and not is_plan) or _APPENDIX.match(content):
+        if (found is not None and found <= level and not is_plan) or APPENDIX.match(content):
             return line.start
         pos = line.end
     return len(text)

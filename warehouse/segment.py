@@ -30,6 +30,8 @@ _HEADING = re.compile(
     rf"^[ \t\u3000]*(?:(?P<l1>[{_CN}]+[、.．])|(?P<l2>[（(][{_CN}]+[)）])"
     rf"|(?P<l0>第[{_CN}]+(?:部分|章))|(?P<l3>\d{{1,2}}[、.．](?!\d)))"
 )
+APPENDIX = re.compile(r"附(?:件|表|录)?\s*[0-9一二三四五六七八九十]*\s*[：:、.．]")
+"""An appendix line opens (附：主要数据, 附件1：…, 附表): what follows is not the body."""
 _YEAR_CELL = re.compile(r"^((?:19|20)\d{2})\s*年?度?$")
 _PIPE_RULE = re.compile(r"^[\s|:：\-—–]+$")
 
