@@ -86,3 +86,20 @@ def test_a_break_between_a_subject_and_its_number_is_removed() -> None:
     assert rejoin(text) == "全年排查隐患326个。全区共调解纠纷1,287件，调解成功率98.7%。" + heading
     page = "<html><body><p>全年排查隐患326个。全区共调解纠纷<br/>1,287件。</p></body></html>"
     assert "全区共调解纠纷1,287件" in decode(page.encode(), "p.html").text
+
+
+def test_rows_of_a_space_aligned_table_stay_apart() -> None:
+    rows = [
+        f"{name}{' ' * 12}{n:>6}{' ' * 8}{n * 10:>8}{' ' * 8}{n * 9:>8}"
+        for name, n in [
+            ("乌兰浩特市", 186),
+            ("阿尔山市", 58),
+            ("科尔沁右翼前旗", 203),
+            ("扎赉特旗", 215),
+            ("突泉县", 167),
+            ("科尔沁右翼中旗", 191),
+            ("全盟合计", 1020),
+        ]
+    ]
+    text = "\n".join(["地区    调解组织(个)    调解纠纷(件)    调解成功(件)", *rows * 2])
+    assert unwrap(text) == text

@@ -20,6 +20,7 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
     r"|\d{1,3}\s*/\s*\d{1,3})\s*$"
 )
+_TABLE_ROW = re.compile(r"\t|\S(?: {2,}|\u3000{2,})\S|\|")  # cells set apart by tabs, bars, spaces
 _ENDS_PARAGRAPH = ("。", "！", "？", "：", ":", "”", "…")
 _STARTS_BLOCK = re.compile(
     r"^[ \t\u3000]*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]"
@@ -56,15 +57,26 @@ def unwrap(text: str) -> str:
             out[-1] += line.lstrip(" \u3000")
         else:
             out.append(line)
-        joining = _display_width(line) >= width - _SLACK and not line.rstrip().endswith(
-            _ENDS_PARAGRAPH
-        )
+        joining = _is_cut(line, width)
     return "\n".join(out)
+
+
+def _is_cut(line: str, width: int) -> bool:
+    """A full line that does not end its paragraph (and is no row of a table)."""
+    return (
+        _display_width(line) >= width - _SLACK
+        and not line.rstrip().endswith(_ENDS_PARAGRAPH)
+        and not _TABLE_ROW.search(line)
+    )
 
 
 def _wrap_width(lines: list[str]) -> int | None:
     """The width the lines were cut at, when enough lines share it; else None."""
-    widths = sorted(w for line in lines if (w := _display_width(line)) >= _MIN_WIDTH)
+    widths = sorted(
+        w
+        for line in lines
+        if (w := _display_width(line)) >= _MIN_WIDTH and not _TABLE_ROW.search(line)
+    )
     if len(widths) < _MIN_FULL_LINES:
         return None
     width = widths[int(0.8 * (len(widths) - 1))]
