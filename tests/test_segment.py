@@ -45,7 +45,12 @@ def test_bounds_agree_with_spans() -> None:
     assert bounds.start(bounds.sentence, pos, 600) == sentence_span(TEXT, pos).start
     assert bounds.end(bounds.clause, pos, 200) == clause_span(TEXT, pos).end
     five = TEXT.index("5件")
-    assert TEXT[bounds.start(bounds.local, five, 200) : five] == "民事案件"
+    clause = bounds.start(bounds.clause, five, 200)
+    assert TEXT[bounds.item_start(five, clause) : five] == "民事案件"
+    assert (
+        bounds.item_start(pos, bounds.start(bounds.clause, pos, 200))
+        == clause_span(TEXT, pos).start
+    )
 
 
 def test_full_width_punctuation_is_a_boundary() -> None:

@@ -374,7 +374,7 @@ def _context(bounds: Bounds, ns: int, ce: int, prev_end: int) -> _Context:
     if clause_start == ns and (label_end := _label_colon(text, ns)) != ns:
         clause_start = bounds.start(bounds.clause, label_end, _CLAUSE_LIMIT)
     window_start = max(clause_start, prev_end)
-    local_start = max(bounds.start(bounds.local, label_end, _CLAUSE_LIMIT), window_start)
+    local_start = bounds.item_start(label_end, window_start)
     clause_end = bounds.end(bounds.clause, ce, _CLAUSE_LIMIT)
     window, after = text[window_start:ns], text[ce:clause_end]
     return _Context(text, ns, ce, sent_start, window_start, local_start, window, after)

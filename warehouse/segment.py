@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import chain
 
 from warehouse.numbers import fold_width
 
 SENTENCE_ENDS = "。！？!?\n"
 CLAUSE_ENDS = SENTENCE_ENDS + "；;，,：:"
-LOCAL_ENDS = CLAUSE_ENDS + "、（）()"
+_ITEM_ENDS = "、（）()"
 """Boundaries of the smallest unit that states one figure (a list item, a parenthesis)."""
 
 SPACE = " \t\r\u00a0\u3000"
@@ -65,23 +65,34 @@ class TableRow:
 
 
 class Bounds:
-    """Boundary positions of one text, found in one regex pass, queried by bisection."""
+    """Clause and sentence boundaries of one text, found in one regex pass, queried by
+    bisection; list items (after 、 or a parenthesis) are found within a clause on demand."""
 
-    _ANY = re.compile(f"[{re.escape(LOCAL_ENDS)}]")
+    _CLAUSE = re.compile(f"[{re.escape(CLAUSE_ENDS)}]")
     # a comma between digits (1,200 / １，２００) separates thousands, not clauses
     _THOUSANDS = re.compile("[0-9０-９][,，](?=[0-9０-９]{3})")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.local = [m.start() for m in self._ANY.finditer(text)]
+        self.clause = [m.start() for m in self._CLAUSE.finditer(text)]
         if thousands := {m.start() + 1 for m in self._THOUSANDS.finditer(text)}:
-            self.local = [i for i in self.local if i not in thousands]
-        self.clause = [i for i in self.local if text[i] in CLAUSE_ENDS]
+            self.clause = [i for i in self.clause if i not in thousands]
         self.sentence = [
             i
             for i in self.clause
             if text[i] in SENTENCE_ENDS and (text[i] != "\n" or not _runs_on(text, i))
         ]
+
+    def item_start(self, pos: int, clause_start: int) -> int:
+        """Start of the list item holding `pos` within the clause starting at `clause_start`
+        (after its last 、 or parenthesis, spaces skipped), else `clause_start`."""
+        i = max(self.text.rfind(c, clause_start, pos) for c in _ITEM_ENDS)
+        if i < 0:
+            return clause_start
+        start = i + 1
+        while start < pos and self.text[start] in SPACE:
+            start += 1
+        return start
 
     def start(self, kind: list[int], pos: int, limit: int) -> int:
         """Start of the unit of `kind` holding `pos` (after its boundary, spaces skipped)."""
@@ -292,6 +303,7 @@ _SPACE_NAMES_HEADER = re.compile(
 _TOTAL_ROW = re.compile(
     r"^(?:全[省市区县州盟旗镇乡]|全部|本[省市区县])?(?:合计|总计|汇总)$|^全[省市区县州盟旗镇乡]$"
 )
+_INNER_GAP = re.compile(r"[ \u3000\u00a0]+\S")
 _SPACE_CELL = re.compile(r"[^ \u3000\u00a0]+")
 _NUMBER_CELL = re.compile(r"^[-−+]?[0-9０-９][0-9０-９,，.．]*[%％]?$")
 
@@ -303,6 +315,23 @@ def _space_cells(text: str, start: int, end: int) -> list[Cell]:
     ]
 
 
+def _space_headers(text: str) -> Iterator[re.Match[str]]:
+    """Header lines of space tables, in order; only lines with a gap inside are tried."""
+    pos = 0
+    while gap := _INNER_GAP.search(text, pos):
+        start = text.rfind("\n", 0, gap.start()) + 1
+        end = text.find("\n", gap.end())
+        end = len(text) if end < 0 else end
+        pos = end + 1
+        if gap.start() == start or text[gap.start() - 1].isspace():
+            pos = gap.end()  # indentation, not a gap between cells: look further on the line
+            continue
+        if m := _SPACE_HEADER.match(text, start, end) or _SPACE_NAMES_HEADER.match(
+            text, start, end
+        ):
+            yield m
+
+
 def space_table_rows(text: str) -> list[TableRow]:
     """Data rows of tables whose cells are separated by spaces (web-page tables as decoded).
 
@@ -311,8 +340,7 @@ def space_table_rows(text: str) -> list[TableRow]:
     following lines have as many cells, all numbers after the label.
     """
     rows: list[TableRow] = []
-    headers = chain(_SPACE_HEADER.finditer(text), _SPACE_NAMES_HEADER.finditer(text))
-    for m in sorted(headers, key=lambda h: h.start()):
+    for m in _space_headers(text):
         aligned = _row if m.re is _SPACE_HEADER else _yearless_row
         header = _space_cells(text, m.start(), m.end())
         caption_end = text.rfind("\n", 0, max(m.start() - 1, 0))
