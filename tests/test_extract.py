@@ -551,6 +551,24 @@ def test_a_table_header_of_two_rows() -> None:
     }
 
 
+def test_disciplined_or_failed_staff_are_no_headcount() -> None:
+    assert keys("问责执法人员23名，对2名执法人员进行约谈提醒。") == set()
+    assert keys("全市执法人员参加资格考试，对考试不合格的3名人员组织补考。") == set()
+
+
+def test_lawsuits_concluded_by_the_court_after_the_count() -> None:
+    assert keys("以我局为被告的行政诉讼案件9件，法院已审结7件。") == {
+        ("admin_litigation.cases", "total", 9),
+        ("admin_litigation.concluded", "total", 7),
+    }
+    assert keys("全市法院审结行政诉讼案件1,234件。") == set()
+
+
+def test_legal_aid_consultations_named_as_such() -> None:
+    text = "镇司法所设立法律援助工作站，全年接待法律援助咨询230余人次。"
+    assert keys(text) == {("legal_aid.consultations", "total", 230)}
+
+
 def test_not_legal_aid_consultations() -> None:
     assert keys("社区法律顾问共为社区提供法律服务5831次,其中法律咨询3374件。") == set()
     assert keys("坪山公证处接待办证群众和电话咨询15000余人次,法律援助另计。") == set()

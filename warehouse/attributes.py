@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from warehouse.contract import Report
-from warehouse.gazetteer import Gazetteer, Mention, Place, load
+from warehouse.gazetteer import Gazetteer, Mention, Place, load, support
 from warehouse.numbers import translator
 from warehouse.segment import APPENDIX
 
@@ -505,12 +505,19 @@ def _zone_city(name: str, gaz: Gazetteer) -> str | None:
 
 
 def _local_parent(mentions: list[Mention], gaz: Gazetteer) -> str | None:
-    """For a street or town: the county-level division the text names most, else the city."""
+    """For a street or town: the county-level division the text names, else the city; the
+    one whose city or province the text also names wins, then the one named most
+    (章贡区 with 赣州市 and 江西省 in the text beats the common words 老城区)."""
+    context = {m.name for m in mentions}
     for levels in (("district", "county"), ("city",)):
         counts = Counter(m.name for m in mentions if _gaz_level(m.name, gaz) in levels)
         if counts:
-            return counts.most_common(1)[0][0]
+            return max(counts, key=lambda name: (_name_support(name, context, gaz), counts[name]))
     return None
+
+
+def _name_support(name: str, context: set[str], gaz: Gazetteer) -> int:
+    return max((support(place, context) for place in gaz.lookup(name)), default=0)
 
 
 # --- department and publisher --------------------------------------------------------------

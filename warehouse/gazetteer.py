@@ -108,7 +108,7 @@ class Gazetteer:
         candidates = self.lookup(name)
         if len(candidates) <= 1:
             return candidates
-        scores = [_support(c, context) for c in candidates]
+        scores = [support(c, context) for c in candidates]
         top = max(scores)
         return tuple(c for c, score in zip(candidates, scores, strict=True) if score == top)
 
@@ -145,7 +145,7 @@ class Gazetteer:
         )
 
 
-def _support(place: Place, context: Collection[str]) -> int:
+def support(place: Place, context: Collection[str]) -> int:
     score = 0
     if place.parent and place.parent != place.province and place.parent in context:
         score += 2
