@@ -1,9 +1,10 @@
 """The blind holdouts: reports written before the extractor was tuned on them.
 
-tests/holdout (12 reports), holdout2 (14), holdout3 (12), holdout4 (12) and holdout5 (12):
-other provinces, levels and years than the seeds, less canonical wording, Chinese and
-full-width numbers, tables with and without year columns, GBK, GB18030, UTF-16 and Big5
-(traditional characters) files, saved web pages, text converted from PDF and dense prose.
+tests/holdout (12 reports) and holdout2 to holdout6 (14, 12, 12, 12, 12): other provinces,
+levels and years than the seeds, less canonical wording, Chinese and full-width numbers,
+tables with and without year columns, GBK, GB18030, UTF-16 and Big5 (traditional
+characters) files, saved web pages, text converted from PDF, dense prose and seed-style
+portal headers, masked names and half-width punctuation.
 Each set's BASELINE.md keeps its blind measurement; NOTES.md the annotation calls.
 """
 
@@ -22,7 +23,7 @@ MAX_BYTES = 10 * 1024 * 1024
 Extracted = tuple[Path, list[dict], list[dict], list[dict], list[dict]]
 
 
-@pytest.fixture(scope="module", params=["holdout", "holdout2", "holdout3", "holdout4", "holdout5"])
+@pytest.fixture(scope="module", params=["holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6"])
 def extracted(request: pytest.FixtureRequest) -> Extracted:
     holdout = Path(__file__).parent / request.param
     gold_facts, gold_reports = read_gold(holdout)
