@@ -295,7 +295,7 @@ def html_to_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def table_grid(table: LexborNode) -> list[list[str]]:
+def _table_grid(table: LexborNode) -> list[list[str]]:
     """The rows of an HTML table as text cells, merged cells repeated into every column and
     row they span, and a header of several rows read as one (行政诉讼 over 审结 → 行政诉讼审结),
     so that each data cell lines up with the name of its column."""
@@ -319,8 +319,7 @@ def _lays_out_page(table: LexborNode) -> bool:
     """A table that holds the page (other tables, cells of prose) rather than data."""
     if len(table.css("table")) > 1:  # the matches include the table itself
         return True
-    cells = (c for c in table.css("td, th"))
-    return any(len(c.text(deep=True)) > _MAX_CELL_CHARS for c in cells)
+    return any(len(c.text(deep=True)) > _MAX_CELL_CHARS for c in table.css("td, th"))
 
 
 def _span(cell: LexborNode, name: str) -> int:
@@ -366,7 +365,7 @@ def _open_element(
         pieces.append("\n")
         return
     if tag == "table" and not _lays_out_page(node):
-        pieces.append("\n" + "\n".join(map(CELL_SEPARATOR.join, table_grid(node))) + "\n")
+        pieces.append("\n" + "\n".join(map(CELL_SEPARATOR.join, _table_grid(node))) + "\n")
         return
     if tag in _CELL_TAGS:
         pieces.append(CELL_SEPARATOR)
