@@ -23,7 +23,14 @@ MAX_BYTES = 10 * 1024 * 1024
 Extracted = tuple[Path, list[dict], list[dict], list[dict], list[dict]]
 
 
-@pytest.fixture(scope="module", params=["holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6"])
+HOLDOUTS = sorted(p.name for p in Path(__file__).parent.glob("holdout*") if p.is_dir())
+
+
+def test_every_holdout_set_is_found() -> None:
+    assert len(HOLDOUTS) >= 6, HOLDOUTS
+
+
+@pytest.fixture(scope="module", params=HOLDOUTS)
 def extracted(request: pytest.FixtureRequest) -> Extracted:
     holdout = Path(__file__).parent / request.param
     gold_facts, gold_reports = read_gold(holdout)
