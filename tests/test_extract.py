@@ -569,6 +569,18 @@ def test_legal_aid_consultations_named_as_such() -> None:
     assert keys(text) == {("legal_aid.consultations", "total", 230)}
 
 
+def test_subjects_after_the_number_and_bare_screening_clauses() -> None:
+    assert keys("值班律师为三百余件认罪认罚案件提供见证。") == {
+        ("legal_aid.plea_help", "total", 300)
+    }
+    assert keys("坚持每月开展矛盾纠纷排查，全年共排查12次。") == {
+        ("disputes.screenings", "total", 12)
+    }
+    assert keys("全市劳动争议案件总量同比下降 12.5%。") == {
+        ("stated_change", "劳动争议案件总量", -12.5)
+    }
+
+
 def test_not_legal_aid_consultations() -> None:
     assert keys("社区法律顾问共为社区提供法律服务5831次,其中法律咨询3374件。") == set()
     assert keys("坪山公证处接待办证群众和电话咨询15000余人次,法律援助另计。") == set()

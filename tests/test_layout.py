@@ -103,3 +103,12 @@ def test_rows_of_a_space_aligned_table_stay_apart() -> None:
     ]
     text = "\n".join(["地区    调解组织(个)    调解纠纷(件)    调解成功(件)", *rows * 2])
     assert unwrap(text) == text
+
+
+def test_markdown_files_lose_their_marks_and_masks_stay_elsewhere() -> None:
+    md = "### 一、主要工作\n\n- 收到行政复议申请**316件**，同比下降 **8.4%**。\n> 来源：司法局\n"
+    text = decode(md.encode(), "report.md").text
+    assert text.splitlines()[0] == "一、主要工作"
+    assert "收到行政复议申请316件，同比下降 8.4%。" in text and "来源：司法局" in text
+    masked = "**区2019年法治政府建设情况报告\n**区人民政府坚持依法行政。"
+    assert decode(masked.encode(), "report.txt").text == masked

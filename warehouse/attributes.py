@@ -41,7 +41,8 @@ _COUNTY_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:区|县|旗)")
 _ZONE_NAME = re.compile(
     r"[\u4e00-\u9fff]{2,10}?(?:高新技术产业开发区|经济技术开发区|高新区|经开区|开发区|新区|园区|保税区)"
 )
-_NOT_IN_LOCAL = set("局厅委办府于法治年的和及与各全本我该所在对市区县省")
+# characters no street or town name has before its suffix (府山街道 is one: 政府 is checked)
+_NOT_IN_LOCAL = set("局厅委办于法治年的和及与各全本我该所在对市区县省")
 _LOCAL_AT_CLAUSE = re.compile(r"(?:^|[,，。;；:：\s])([\u4e00-\u9fff]{2,6}?(?:街道|镇|乡))")
 
 _ARABIC_DATE = re.compile(
@@ -193,17 +194,30 @@ def parse_head(segment: str) -> Head:
     lines = _lines(segment)
     content = [i for i, line in enumerate(lines) if not _CHROME.match(line)]
     title, used = _title(lines, content)
-    date_line = [i for i in content[used : used + 1] if _DATE_LINE.match(lines[i])]
-    rest = content[used + len(date_line) :]
+    issuer, dated = _dateline(lines, content[used : used + 2])
+    rest = content[used + dated :]
     first_body = rest[0] if rest else len(lines)
     chrome = [line for line in lines[:first_body] if _CHROME.match(line)]
-    header_date = _header_date(chrome) or (_parse_date(lines[date_line[0]]) if date_line else None)
+    header_date = _header_date(chrome) or (
+        _parse_date(lines[content[used + dated - 1]]) if dated else None
+    )
     return Head(
         title or _field(chrome, _FIELD_NAME),
         header_date,
-        _header_publisher(chrome),
+        _header_publisher(chrome) or issuer,
         "\n".join(lines[first_body:]),
     )
+
+
+def _dateline(lines: list[str], after_title: list[int]) -> tuple[str | None, int]:
+    """The issuer and how many lines a date under the title takes: （2017年2月14日）, or
+    梅州市人民政府 then （2017年2月14日）; (None, 0) when no date follows the title."""
+    texts = [lines[i] for i in after_title]
+    if texts and _DATE_LINE.match(texts[0]):
+        return None, 1
+    if len(texts) == 2 and _is_org_line(texts[0]) and _DATE_LINE.match(texts[1]):
+        return texts[0], 2
+    return None, 0
 
 
 def _title(lines: list[str], content: list[int]) -> tuple[str | None, int]:
@@ -363,13 +377,18 @@ def _name_at(s: str, i: int, gaz: Gazetteer, after_division: bool = False) -> st
     if found := gaz.match_at(s, i):
         return found
     m = _LOCAL_NAME.match(s, i) or _ZONE_NAME.match(s, i)
-    if m and not _NOT_IN_LOCAL.intersection(m.group(0)[:-1]):
+    if m and _could_be_local(m.group(0)):
         return m.group(0)
     # a county-level name the gazetteer lacks, written right after its city (某市新设区)
     m = _COUNTY_NAME.match(s, i) if after_division else None
-    if m and not _NOT_IN_LOCAL.intersection(m.group(0)[:-1]):
+    if m and _could_be_local(m.group(0)):
         return m.group(0)
     return None
+
+
+def _could_be_local(name: str) -> bool:
+    """A street, town or zone name, not the end of an organisation (人民政府城关镇)."""
+    return not _NOT_IN_LOCAL.intersection(name[:-1]) and "政府" not in name
 
 
 def _title_chain(title: str, gaz: Gazetteer) -> Chain:
@@ -406,7 +425,7 @@ def _body_chain(body: str, text: str, mentions: list[Mention], gaz: Gazetteer) -
         return (m.group(0),)
     for m in _LOCAL_AT_CLAUSE.finditer(opening):
         name = m.group(1)
-        if not _NOT_IN_LOCAL.intersection(name[:-1]) and text.count(name) >= 2:
+        if _could_be_local(name) and text.count(name) >= 2:
             return (name,)
     counts = Counter(m.name for m in mentions)
     early = {m.name for m in mentions if opening and m.name in opening}

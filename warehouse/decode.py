@@ -1,8 +1,8 @@
 """Bytes of one input file → the text that fact offsets index.
 
 Saved web pages are flattened to their visible text; plain text hard-wrapped by a PDF
-converter is put back into paragraphs, and breaks that cut a sentence before its number are
-removed (warehouse.layout).
+converter is put back into paragraphs, breaks that cut a sentence before its number are
+removed, and Markdown files lose their formatting marks (warehouse.layout).
 
 Reports arrive as UTF-8 (with or without BOM), GBK/GB18030, Big5 or as saved web pages.
 Short Chinese texts fool statistical detectors, so strict decodes are tried first and, when
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import charset_normalizer
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from warehouse.layout import rejoin, unwrap
+from warehouse.layout import plain_markdown, rejoin, unwrap
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +153,8 @@ def decode(data: bytes, name: str) -> Decoded:
         return Decoded(rejoin(text), encoding, "html")
     if not text.strip():
         raise RejectedInput("empty file (only whitespace)")
+    if name.lower().endswith((".md", ".markdown")):
+        text = plain_markdown(text)
     return Decoded(rejoin(unwrap(text)), encoding, "text")
 
 

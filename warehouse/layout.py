@@ -5,7 +5,8 @@ width, often mid-word (法律援助案\n件356件), and page numbers (— 3 —)
 of a sentence. Such a text is recognised by its many lines of one display width; the breaks
 inside a paragraph and the page-number lines between its halves are removed (`unwrap`).
 In any text, a break between a line of prose and the number its last words introduce
-(共调解纠纷<br>1,287件) is removed too (`rejoin`). Any other text is returned unchanged.
+(共调解纠纷<br>1,287件) is removed too (`rejoin`). A Markdown file loses its heading, quote
+and emphasis marks (`plain_markdown`). Any other text is returned unchanged.
 """
 
 from __future__ import annotations
@@ -30,6 +31,16 @@ _STARTS_BLOCK = re.compile(
 
 # prose (a sentence already ended on the line) cut right before a number
 _CUT_BEFORE_NUMBER = re.compile(r"(?<=[\u4e00-\u9fff])\n(?=[0-9０-９])")
+
+
+_MARKDOWN_LINE = re.compile(r"^[ \t]*(?:#{1,6}|>)[ \t]*", re.M)
+_MARKDOWN_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+
+
+def plain_markdown(text: str) -> str:
+    """A Markdown report as its reader sees it: ### 一、主要工作 → 一、主要工作, **1,234件** →
+    1,234件. Only for files named as Markdown: in plain reports ** masks names (**区)."""
+    return _MARKDOWN_EMPHASIS.sub(r"\2", _MARKDOWN_LINE.sub("", text))
 
 
 def rejoin(text: str) -> str:
