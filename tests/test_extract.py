@@ -581,6 +581,17 @@ def test_subjects_after_the_number_and_bare_screening_clauses() -> None:
     }
 
 
+def test_online_exams_and_passes_written_after_the_number() -> None:
+    text = "组织1090名执法人员开展网上在线学习、在线考试，1021人通过考试。"
+    assert keys(text) == {
+        ("enforcement.exam_takers", "total", 1090),
+        ("enforcement.certified", "total", 1021),
+    }
+    assert keys("组织320名干部参加学法考试，300人通过考试。") == set()
+    text = "为认罪认罚案件犯罪嫌疑人、被告人提供法律帮助1126件。"
+    assert keys(text) == {("legal_aid.plea_help", "total", 1126)}
+
+
 def test_not_legal_aid_consultations() -> None:
     assert keys("社区法律顾问共为社区提供法律服务5831次,其中法律咨询3374件。") == set()
     assert keys("坪山公证处接待办证群众和电话咨询15000余人次,法律援助另计。") == set()
