@@ -592,6 +592,16 @@ def test_online_exams_and_passes_written_after_the_number() -> None:
     assert keys(text) == {("legal_aid.plea_help", "total", 1126)}
 
 
+def test_newer_exam_and_review_wordings() -> None:
+    assert keys("组织行政执法资格考试14380人。") == {("enforcement.exam_takers", "total", 14380)}
+    assert keys("新申领执法证件人员236名参加全省统一考试。") == {
+        ("enforcement.exam_takers", "total", 236)
+    }
+    assert keys("办结行政复议案件180件，行政复议调解和解结案173件。") == {
+        ("admin_review.closed", "total", 180)
+    }
+
+
 def test_not_legal_aid_consultations() -> None:
     assert keys("社区法律顾问共为社区提供法律服务5831次,其中法律咨询3374件。") == set()
     assert keys("坪山公证处接待办证群众和电话咨询15000余人次,法律援助另计。") == set()
