@@ -206,8 +206,13 @@ class _Respective:
     year: int | None  # for a list of years (2019年、2020年分别…), this number's year
 
 
+def _percent_words(m: re.Match[str]) -> str | None:
+    """The percentage a candidate writes out in words (百分之九十八点五), if it does."""
+    return m.group("pct") if m.re is _CANDIDATE_WORDS else None
+
+
 def _number_start(m: re.Match[str]) -> int:
-    return m.start() if m.re is _CANDIDATE_WORDS and m.group("pct") else m.start("num")
+    return m.start() if _percent_words(m) else m.start("num")
 
 
 def _respective_lists(bounds: Bounds, found: list[re.Match[str]]) -> dict[int, _Respective]:
@@ -572,8 +577,8 @@ class _DocExtractor:
 
     def candidate(self, m: re.Match[str], prev_end: int) -> list[Fact]:
         text = self.text
-        if m.re is _CANDIDATE_WORDS and m.group("pct"):  # 百分之九十八点五
-            ns, num, inner, mult, ctr = m.start(), m.group("pct"), "", "", "%"
+        if pct := _percent_words(m):
+            ns, num, inner, mult, ctr = m.start(), pct, "", "", "%"
         else:
             ns, num, ctr = m.start("num"), m.group("num"), m.group("ctr")
             inner, mult = m.group("inner") or "", m.group("mult") or ""
