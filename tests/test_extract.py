@@ -137,6 +137,32 @@ def test_respectively_list_items_share_the_last_noun() -> None:
     }
 
 
+def test_respectively_list_items_share_the_last_noun_after_their_verb() -> None:
+    assert keys("全年收到、受理、办结行政复议申请分别为98件、90件、85件。") == {
+        ("admin_review.received", "total", 98),
+        ("admin_review.received", "total", 90),
+        ("admin_review.closed", "total", 85),
+    }
+    assert keys("新收、审结行政诉讼案件分别为41件和37件。") == {
+        ("admin_litigation.cases", "total", 41),
+        ("admin_litigation.concluded", "total", 37),
+    }
+
+
+def test_respectively_changes_each_take_the_phrase_sign() -> None:
+    text = "受理、办结行政复议案件分别为86件、79件，同比分别下降12.5%、8.2%，调解成功率98%。"
+    changes = [f for f in extract_facts(text, "t", 2021) if f.metric == "stated_change"]
+    assert [(f.breakdown, f.value) for f in changes] == [
+        ("行政复议案件", -12.5),
+        ("行政复议案件", -8.2),
+    ]
+    assert changes[1].evidence == "受理、办结行政复议案件分别为86件、79件，同比分别下降12.5%、8.2%"
+    assert keys("同比增长12.5%、调解成功率98%。") == {
+        ("stated_change", "unknown", 12.5),
+        ("disputes.success_rate", "total", 98),
+    }
+
+
 def test_respectively_list_of_years() -> None:
     facts = extract_facts(
         "2019年、2020年、2021年分别办理法律援助案件120件、150件、180件。", "t", 2021

@@ -206,6 +206,17 @@ class _Respective:
     year: int | None  # for a list of years (2019年、2020年分别…), this number's year
 
 
+@dataclass(slots=True)
+class _ChangeRun:
+    """The changes a 分别 phrase is giving in turn (同比分别增长5%、8%): sign, subject, the
+    evidence start, and where the last of them ended."""
+
+    sign: int
+    subject: str
+    start: int
+    end: int
+
+
 def _percent_words(m: re.Match[str]) -> str | None:
     """The percentage a candidate writes out in words (百分之九十八点五), if it does."""
     return m.group("pct") if m.re is _CANDIDATE_WORDS else None
@@ -244,6 +255,16 @@ def _respective_lists(bounds: Bounds, found: list[re.Match[str]]) -> dict[int, _
             for m, item in zip(numbers, items, strict=True):
                 out[_number_start(m)] = _Respective(item, items[-1], clause_start, "", None)
     return out
+
+
+def _item_subjects(listed: _Respective) -> Iterator[str]:
+    """What a 分别 list item may stand for: itself, then, when it is shorter than the last
+    item, itself with the last item's noun (受理、办结行政复议案件: 受理行政复议案件; 刑事、行政案件:
+    刑事案件), then the last item."""
+    yield listed.item
+    if 0 < len(listed.item) < len(listed.last):
+        yield listed.item + listed.last[len(listed.item) :]
+    yield listed.last
 
 
 def _list_items(head: str, numbers: int) -> list[str] | None:
@@ -520,6 +541,7 @@ class _DocExtractor:
         self.anchor_sentence = -1
         self.table_parent: tuple[tuple[str, ...], Metric] | None = None
         self.respective: dict[int, _Respective] = {}
+        self.change_run: _ChangeRun | None = None
 
     def fact(
         self,
@@ -709,8 +731,13 @@ class _DocExtractor:
         if listed.year is not None:
             choice = _direct(self.catalog, _list_context(ctx, listed.window), ctr)
         else:
-            choice = _direct(self.catalog, _list_context(ctx, listed.item), ctr) or _direct(
-                self.catalog, _list_context(ctx, listed.last), ctr
+            choice = next(
+                (
+                    c
+                    for subject in _item_subjects(listed)
+                    if (c := _direct(self.catalog, _list_context(ctx, subject), ctr))
+                ),
+                None,
             )
             if choice is None:
                 return self.anchored(ctx, ctr, listed)
@@ -794,13 +821,19 @@ class _DocExtractor:
     def change(self, ctx: _Context, value: float, qual: str) -> Fact | None:
         cat = self.catalog.change
         m = cat.pattern.search(ctx.window)
-        if m is None:
+        if m is not None:
+            verb = m.group("verb")
+            sign = -1 if any(verb.startswith(d) for d in cat.down) else 1
+            subject, start = self.change_subject(ctx, ctx.window_start + m.start())
+            respective = "分别" in ctx.window[m.start() :]
+            self.change_run = _ChangeRun(sign, subject, start, ctx.ce) if respective else None
+        elif (run := self.change_run) and _NUMBER_SEPARATOR.fullmatch(self.text, run.end, ctx.ns):
+            sign, subject, start = run.sign, run.subject, run.start  # 同比分别增长5%、8%
+            run.end = ctx.ce
+        else:
             return None
-        verb = m.group("verb")
-        signed = -value if any(verb.startswith(d) for d in cat.down) else value
-        subject, start = self.change_subject(ctx, ctx.window_start + m.start())
         return self.fact(
-            STATED_CHANGE, subject, signed, "percent", qual, self.period(ctx), start, ctx.ce
+            STATED_CHANGE, subject, sign * value, "percent", qual, self.period(ctx), start, ctx.ce
         )
 
     def change_subject(self, ctx: _Context, phrase_start: int) -> tuple[str, int]:
@@ -891,6 +924,7 @@ class _DocExtractor:
 
 def _clean_subject(raw: str, catalog: Catalog) -> str:
     plain = re.sub(rf"{NUMBER}\s*(?:余|多)?\s*(?:[%％]|[^\s，,；;。]{{0,2}}?)$", "", raw.strip())
+    plain = plain.split("分别", 1)[0]
     plain = catalog.change.subject_comparison.sub("", plain).rsplit("的", 1)[-1]
     verb = catalog.change.subject_verbs.match(plain)
     if verb:
