@@ -259,8 +259,8 @@ def _respective_lists(bounds: Bounds, found: list[re.Match[str]]) -> dict[int, _
 
 def _item_subjects(listed: _Respective) -> Iterator[str]:
     """What a 分别 list item may stand for: itself, then, when it is shorter than the last
-    item, itself with the last item's noun (受理、办结行政复议案件: 受理行政复议案件; 刑事、行政案件:
-    刑事案件), then the last item."""
+    item, itself with the last item's noun (受理、办结行政复议案件: 受理行政复议案件;
+    刑事、行政案件: 刑事案件), then the last item."""
     yield listed.item
     if 0 < len(listed.item) < len(listed.last):
         yield listed.item + listed.last[len(listed.item) :]
