@@ -94,6 +94,18 @@ def test_noun_before_and_after_number() -> None:
     assert keys("区政府共收行政复议案件27件") == {("admin_review.received", "total", 27)}
     assert keys("12名执法人员取得执法证") == {("enforcement.certified", "total", 12)}
     assert keys("全市2156个人民调解委员会") == {("disputes.orgs", "total", 2156)}
+    assert keys("值班律师为1,032名被告人提供认罪认罚法律帮助") == {
+        ("legal_aid.plea_help", "total", 1032)
+    }
+
+
+def test_a_groups_cases_in_a_legal_aid_sentence() -> None:
+    text = "县法律援助中心共指派律师128人次，办理老年人赡养纠纷案件41件、农民工讨薪案件63件。"
+    assert keys(text) == {
+        ("legal_aid.cases", "elderly", 41),
+        ("legal_aid.cases", "migrant_workers", 63),
+    }
+    assert keys("区人民法院审结农民工讨薪案件63件。") == set()
 
 
 def test_breakdown_lists() -> None:
