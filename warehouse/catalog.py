@@ -64,6 +64,7 @@ class Metric:
     breakdown_scope: str
     topic: re.Pattern[str] | None
     rules: tuple[Rule, ...]
+    stock: bool = False  # a head count on record: after 其中 it is a part of the headline
 
     @property
     def units(self) -> list[str]:
@@ -167,6 +168,7 @@ def _metric(code: str, raw: dict[str, Any]) -> Metric:
         breakdown_scope=raw.get("breakdown_scope", "local"),
         topic=_opt(raw.get("topic"), _last),
         rules=tuple(_rule(code, r, counters) for r in raw.get("rules", [])),
+        stock=bool(raw.get("stock", False)),
     )
     _validate(metric)
     return metric

@@ -257,14 +257,17 @@ def _respective_lists(bounds: Bounds, found: list[re.Match[str]]) -> dict[int, _
     return out
 
 
-def _item_subjects(listed: _Respective) -> Iterator[str]:
-    """What a 分别 list item may stand for: itself, then, when it is shorter than the last
-    item, itself with the last item's noun (受理、办结行政复议案件: 受理行政复议案件;
-    刑事、行政案件: 刑事案件), then the last item."""
-    yield listed.item
-    if 0 < len(listed.item) < len(listed.last):
-        yield listed.item + listed.last[len(listed.item) :]
-    yield listed.last
+def _item_subjects(listed: _Respective, verbs: re.Pattern[str]) -> Iterator[str]:
+    """What a 分别 list item may stand for: itself; itself with the last item's noun,
+    after the last item's verb (全省受理、办结行政复议案件: 全省受理行政复议案件) or, for a
+    shorter item, after as many characters (刑事、行政案件: 刑事案件); the last item."""
+    item, last = listed.item, listed.last
+    yield item
+    if verb := verbs.match(last):
+        yield item + last[verb.end() :]
+    elif 0 < len(item) < len(last):
+        yield item + last[len(item) :]
+    yield last
 
 
 def _list_items(head: str, numbers: int) -> list[str] | None:
@@ -497,6 +500,7 @@ def _direct(catalog: Catalog, ctx: _Context, ctr: str) -> _Choice | None:
     best.breakdown = (
         _breakdown(best.metric, _plain(scope))
         or (None if sentence_scope else _breakdown(best.metric, _plain(ctx.window)))
+        or (best.end > ctx.ce and _breakdown(best.metric, _plain(ctx.text[ctx.ce : best.end])))
         or TOTAL
     )
     return best
@@ -734,7 +738,7 @@ class _DocExtractor:
             choice = next(
                 (
                     c
-                    for subject in _item_subjects(listed)
+                    for subject in _item_subjects(listed, self.catalog.change.subject_verbs)
                     if (c := _direct(self.catalog, _list_context(ctx, subject), ctr))
                 ),
                 None,
@@ -760,13 +764,15 @@ class _DocExtractor:
     def is_subitem(self, choice: _Choice, ctx: _Context) -> bool:
         """A part of the sentence's headline figure (其中…, 含…) rather than a headline,
         or a part named in parentheses before its total (调解组织（含调委会13个）共21个)."""
+        anchor = self.anchor
+        part = anchor is None or anchor.metric == choice.metric.code or choice.metric.stock
         opened = _opened(self.text, ctx)
         if opened >= 0 and self.catalog.subitem_marker.match(self.text, opened + 1, ctx.ns):
-            return True
-        anchor = self.anchor
-        if anchor is None or anchor.metric != choice.metric.code:
+            return part  # （其中调解成功6711件） after the cases mediated is an outcome of its own
+        if anchor is None or not part:
             return False
-        return bool(self.catalog.subitem_marker.search(self.text[anchor.end : ctx.ns]))
+        between = _after_semicolon(self.text[anchor.end : ctx.ns])
+        return bool(self.catalog.subitem_marker.search(between))
 
     def inherited(self, ctx: _Context, ctr: str, value: float, qual: str) -> list[Fact]:
         """A breakdown item or another year's figure of the sentence's headline fact."""
