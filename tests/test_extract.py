@@ -653,3 +653,60 @@ def test_mixed_groups_and_study_exams_are_not_facts() -> None:
 def test_court_caseloads_are_not_admin_litigation() -> None:
     assert keys("2015年,该院总收案数为3.6148万件,结案总数为2.4972万件。") == set()
     assert keys("全市法院受理行政诉讼案件320件,审结298件。") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("全年共有3,215件矛盾纠纷经人民调解组织调处化解。", ("disputes.mediated", "total", 3215)),
+        (
+            "镇调委会调解涉及土地承包、邻里、婚姻家庭等各类矛盾纠纷412件。",
+            ("disputes.mediated", "total", 412),
+        ),
+        ("全县法律援助中心共为236名残疾人提供法律援助。", ("legal_aid.cases", "disabled", 236)),
+        (
+            "配合人民法院审理行政案件，县政府作为被告的行政诉讼案件十二件。",
+            ("admin_litigation.cases", "total", 12),
+        ),
+        (
+            "各级复议机关新收、审结行政复议案件分别为640件、602件。",
+            ("admin_review.received", "total", 640),
+        ),
+    ],
+)
+def test_passive_enumerated_and_shared_subjects(
+    text: str, expected: tuple[str, str, float]
+) -> None:
+    assert expected in keys(text)
+
+
+def test_an_enumeration_of_kinds_names_no_breakdown() -> None:
+    text = "受理涉及劳动争议、物业纠纷等各类矛盾纠纷900件，调解成功880件，调解成功率97.8%。"
+    assert {b for _, b, _ in keys(text)} == {"total"}
+
+
+def test_tenths_are_percentages() -> None:
+    fact = only("全年调解成功率稳定在八成以上。")
+    assert (fact.metric, fact.value, fact.qualifier) == ("disputes.success_rate", 80, "at_least")
+    assert keys("九成员单位完成九成任务。") == set()
+
+
+def test_a_range_of_years_before_a_respectively_list() -> None:
+    text = "2017年至2019年，全县办理法律援助案件分别为310件、352件、398件。"
+    facts = extract_facts(text, "t", 2019)
+    assert [(f.metric, f.value, f.period) for f in facts] == [
+        ("legal_aid.cases", 310, 2017),
+        ("legal_aid.cases", 352, 2018),
+        ("legal_aid.cases", 398, 2019),
+    ]
+    assert keys("2017年至2019年，全县办理法律援助案件分别为310件、352件。") == set()
+
+
+def test_an_outcome_in_parentheses_is_kept_a_head_count_under_qizhong_is_not() -> None:
+    assert keys("调解矛盾纠纷1,204件（其中调解成功1,187件）。") == {
+        ("disputes.mediated", "total", 1204),
+        ("disputes.mediated_success", "total", 1187),
+    }
+    assert keys("组织320名执法人员参加业务培训，其中新录用执法人员41名。") == {
+        ("enforcement.trained", "total", 320)
+    }

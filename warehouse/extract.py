@@ -26,6 +26,7 @@ from warehouse.numbers import (
     NUMBER_CHARS,
     NUMBER_FIRST,
     PERCENT_WORDS,
+    TENTHS_HINTS,
     fold_width,
     fold_years,
     parse_number,
@@ -76,10 +77,13 @@ _ITEM_SEPARATOR = re.compile(rf"、|{_CONJUNCTION.pattern}")
 _NUMBER_SEPARATOR = re.compile(r"(?:以上|左右)?[ \u00a0]?(?:、|，|,|和|及|与|以及)[ \u00a0]?")
 _YEAR_ITEM = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _YEAR_LIST_GAP = 20
+# 2016年至2020年，…分别为1652宗、1718宗…: a range of years before a 分别 list
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
 
 
 def _candidate_pattern(catalog: Catalog, words: bool = False) -> re.Pattern[str]:
-    """Numbers followed by a counter word; with `words`, also 百分之九十八点五 (group pct)."""
+    """Numbers followed by a counter word; with `words`, also 百分之九十八点五 and 九成 (group
+    pct)."""
     counters = "|".join("个(?!百分点)" if c == "个" else re.escape(c) for c in catalog.counters)
     pattern = (
         rf"(?<![0-9０-９.．A-Za-z])(?P<num>{NUMBER})[ \u00a0]?"
@@ -95,7 +99,9 @@ def _spot_pattern(catalog: Catalog, words: bool = False) -> re.Pattern[str]:
     and it only looks ahead for a counter word after a run of number characters.
     """
     counters = "|".join(re.escape(c) for c in catalog.counters)
-    ahead = rf"[{NUMBER_CHARS}余多]*(?:{counters})" + ("|分之" if words else "")
+    ahead = rf"[{NUMBER_CHARS}余多]*(?:{counters})" + (
+        "|分之|(?<=[一二三四五六七八九])成" if words else ""
+    )
     return re.compile(rf"[{NUMBER_FIRST}](?={ahead})")
 
 
@@ -107,7 +113,7 @@ _SPOT_WORDS = _spot_pattern(load_catalog(), words=True)
 
 def _candidates(text: str) -> Iterator[re.Match[str]]:
     """The matches of the candidate pattern in `text`, as `finditer` gives them."""
-    words = "百分之" in text
+    words = "百分之" in text or any(hint in text for hint in TENTHS_HINTS)
     pattern, spot = (_CANDIDATE_WORDS, _SPOT_WORDS) if words else (_CANDIDATE, _SPOT)
     pos = 0
     while hit := spot.search(text, pos):
@@ -239,6 +245,13 @@ def _respective_lists(bounds: Bounds, found: list[re.Match[str]]) -> dict[int, _
         run = _list_numbers(text, found, bisect.bisect_left(starts, hit.end()))
         items = _list_items(text[clause_start : hit.start()], len(run))
         if items is None:
+            items = _range_years(
+                text,
+                bounds.start(bounds.sentence, hit.start(), _SENTENCE_LIMIT),
+                hit.start(),
+                len(run),
+            )
+        if items is None:
             continue
         numbers = run[: len(items)]
         years = [int(y[1]) if (y := _YEAR_ITEM.fullmatch(fold_width(i))) else None for i in items]
@@ -255,6 +268,19 @@ def _respective_lists(bounds: Bounds, found: list[re.Match[str]]) -> dict[int, _
             for m, item in zip(numbers, items, strict=True):
                 out[_number_start(m)] = _Respective(item, items[-1], clause_start, "", None)
     return out
+
+
+def _range_years(text: str, start: int, end: int, numbers: int) -> list[str] | None:
+    """The years of the last range named in `text[start:end]` (2016年至2020年), as list
+    items, when there are as many as `numbers` follow."""
+    ranges = list(_YEAR_RANGE.finditer(fold_width(text[start:end])))
+    if not ranges:
+        return None
+    last = ranges[-1]
+    first, final = int(last.group(1)), int(last.group(2))
+    if not 2 <= final - first + 1 == numbers:
+        return None
+    return [f"{year}年" for year in range(first, final + 1)]
 
 
 def _item_subjects(listed: _Respective, verbs: re.Pattern[str]) -> Iterator[str]:
@@ -586,14 +612,17 @@ class _DocExtractor:
             return int(years[-1])
         return self.year
 
-    def skipped(self, ctx: _Context) -> bool:
-        """Plans, cumulative figures, absolute changes and other non-levels."""
+    def skipped(self, ctx: _Context, per_year: bool = False) -> bool:
+        """Plans, cumulative figures, absolute changes and other non-levels; for a figure
+        of one year in a list of years (`per_year`), plans only."""
         cat = self.catalog
         if not (_SKIP_WINDOW.search(ctx.window) or _SKIP_SENTENCE.search(ctx.sentence_left)):
             return False
         window, sentence = _plain(ctx.window), _plain(ctx.sentence_left)
         if cat.plan_clause.search(window) or cat.plan_sentence.search(sentence):
             return True
+        if per_year:
+            return False
         if cat.cumulative.search(sentence):
             return True
         if cat.cumulative_weak.search(window) and not cat.annual.search(sentence):
@@ -635,7 +664,7 @@ class _DocExtractor:
         )
         if choice is None and self.anchor is None:
             return []  # nothing to name it after, whatever its year
-        if self.skipped(ctx):
+        if self.skipped(ctx, per_year=listed is not None and listed.year is not None):
             return []
         return self.level(ctx, ctr, value, qual, choice)
 

@@ -49,8 +49,13 @@ CHINESE = (
 NUMBER = rf"(?:{ARABIC}(?:[ \u00a0]?{MULTIPLIER})?|{CHINESE})"
 """A number as written, without qualifiers or counter words."""
 
-PERCENT_WORDS = rf"百分之(?:{ARABIC}|[{CN_DIGITS}十百]+(?:点[{CN_DIGITS}]+)?)"
-"""A percentage written out: 百分之九十八点五, 百分之百, 百分之95."""
+PERCENT_WORDS = (
+    rf"百分之(?:{ARABIC}|[{CN_DIGITS}十百]+(?:点[{CN_DIGITS}]+)?)"
+    r"|[一二三四五六七八九]成(?=以上|左右|多|[，,；;。）)\n]|$)"
+)
+"""A percentage written out: 百分之九十八点五, 百分之百, 百分之95, 九成 (90)."""
+TENTHS_HINTS = ("九成", "八成", "七成", "六成", "五成")
+"""Cheap substring tests for a text that may write a percentage in tenths (九成以上)."""
 
 NUMBER_FIRST = f"0-9０-９{CN_DIGITS}十百千万"
 """Every character a NUMBER or PERCENT_WORDS can begin with (a character-class body)."""
@@ -116,6 +121,8 @@ def parse_number(span: str) -> float:
     s = _STRIP.sub("", fold_width(span))
     if s.startswith("百分之"):
         s = s[3:]
+    elif len(s) == 2 and s[1] == "成" and s[0] in CN_DIGITS:
+        return float(s[0].translate(_CN_DIGIT_VALUES)) * 10
     if not s:
         raise ValueError(f"not a number: {span!r}")
     m = _ARABIC_SPLIT.match(s)
