@@ -710,3 +710,52 @@ def test_an_outcome_in_parentheses_is_kept_a_head_count_under_qizhong_is_not() -
     assert keys("组织320名执法人员参加业务培训，其中新录用执法人员41名。") == {
         ("enforcement.trained", "total", 320)
     }
+
+
+def test_tables_one_cell_per_line_and_indicator_lines() -> None:
+    text = (
+        "项目\n2022年\n2023年\n增减\n受理法律援助案件（件）\n802\n856\n+6.7%\n"
+        "附表：主要指标\n1. 行政复议案件：目标值100件，完成值123件。\n"
+    )
+    facts = extract_facts(text, "t.txt", 2023)
+    assert [(f.metric, f.value, f.period) for f in facts] == [
+        ("legal_aid.cases", 802, 2022),
+        ("legal_aid.cases", 856, 2023),
+        ("stated_change", 6.7, 2023),
+        ("admin_review.received", 123, 2023),
+    ]
+    assert facts[-1].evidence == "行政复议案件：目标值100件，完成值123件"
+
+
+def test_table_cells_in_units_of_ten_thousand_and_changes_in_words() -> None:
+    text = (
+        "| 指标 | 2024年 | 2023年 | 增减 |\n|---|---|---|---|\n"
+        "| 调解纠纷（万件） | 2.4 | 2.6 | 下降7.7% |\n"
+    )
+    assert keys(text, 2024) == {
+        ("disputes.mediated", "total", 24000),
+        ("disputes.mediated", "total", 26000),
+        ("stated_change", "调解纠纷", -7.7),
+    }
+
+
+def test_rows_naming_only_breakdowns_of_the_captions_metric() -> None:
+    text = (
+        "全县法律援助案件构成如下表：\n类别\t件数\t占比\n"
+        "刑事\t210\t35%\n行政\t12\t2%\n合计\t600\t100%\n"
+    )
+    assert keys(text) == {
+        ("legal_aid.cases", "criminal", 210),
+        ("legal_aid.cases", "administrative", 12),
+        ("legal_aid.cases", "total", 600),
+    }
+
+
+def test_a_number_naming_a_policy_is_no_count() -> None:
+    assert keys("全县行政执法机关落实“三项制度”，行政执法机关48个。") == {
+        ("enforcement.agencies", "total", 48)
+    }
+    assert keys("全年镇政府作为被告的行政诉讼案件一件。") == {
+        ("admin_litigation.cases", "total", 1)
+    }
+    assert keys("办好一件实事。") == set()

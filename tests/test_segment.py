@@ -2,12 +2,14 @@
 
 from warehouse.segment import (
     Bounds,
+    cell_line_rows,
     clause_span,
     clauses,
     heading_level,
     sentence_span,
     sentences,
     table_rows,
+    value_rows,
 )
 
 TEXT = "一、主要成效\n全年共调解案件120件,调解成功118件;成功率98%。其中、民事案件5件。"
@@ -99,3 +101,31 @@ def test_table_with_a_year_per_row() -> None:
 def test_no_tables_without_years() -> None:
     assert table_rows("项目\t数量\n调解\t12") == []
     assert table_rows("没有表格的文本。") == []
+
+
+def test_table_written_one_cell_per_line() -> None:
+    text = (
+        "全县调解工作主要数据如下：\n指标\n2021年\n2022年\n"
+        "调解矛盾纠纷（件）\n1,502\n1,638\n人民调解员（名）\n420\n436\n全年……"
+    )
+    rows = cell_line_rows(text)
+    assert [[c.text for c in r.cells] for r in rows] == [
+        ["调解矛盾纠纷（件）", "1,502", "1,638"],
+        ["人民调解员（名）", "420", "436"],
+    ]
+    assert rows[0].periods == (None, 2021, 2022)
+    assert rows[0].caption == "全县调解工作主要数据如下："
+    assert text[rows[1].start : rows[1].end] == "人民调解员（名）\n420\n436"
+    assert cell_line_rows("项目\n数量\n调解纠纷\n12") == []  # no year: no such table
+
+
+def test_indicator_lines_with_target_and_completed_values() -> None:
+    text = (
+        "附表\n（1）法律援助案件：目标值1,000件，完成值1,126件；\n（2）人民调解员数量：实际值86名。"
+    )
+    rows = value_rows(text)
+    assert [(r.headers, [c.text for c in r.cells]) for r in rows] == [
+        (("", "目标值", "完成值"), ["法律援助案件", "1,000件", "1,126件"]),
+        (("", "实际值"), ["人民调解员数量", "86名"]),
+    ]
+    assert value_rows("法律援助案件：1,126件。") == []

@@ -88,6 +88,7 @@ class Catalog:
     triggers_by_counter: dict[str, re.Pattern[str] | None]
     change: Change
     not_a_count_before: re.Pattern[str]
+    not_a_count_after: re.Pattern[str]
     absolute_change_before: re.Pattern[str]
     prior_year: re.Pattern[str]
     prior_year_offsets: dict[str, int]
@@ -259,6 +260,7 @@ def parse_catalog(data: bytes) -> Catalog:
         triggers_by_counter=_triggers(_by_counter(metrics, counters)),
         change=_change(raw["change"]),
         not_a_count_before=re.compile(raw["not_a_count_before"]),
+        not_a_count_after=re.compile(raw["not_a_count_after"]),
         absolute_change_before=re.compile(raw["absolute_change_before"]),
         prior_year=re.compile(raw["prior_year"]),
         prior_year_offsets=dict(raw["prior_year_offsets"]),

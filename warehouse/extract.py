@@ -36,14 +36,17 @@ from warehouse.segment import (
     APPENDIX,
     CLAUSE_ENDS,
     SPACE,
+    TOTAL_ROW,
     Bounds,
     Cell,
     TableRow,
+    cell_line_rows,
     heading_level,
     left_bound,
     line_span,
     space_table_rows,
     table_rows,
+    value_rows,
 )
 
 ENGINE_VERSION = "2"
@@ -65,7 +68,15 @@ _INLINE_HEADING = re.compile(
     r"[ \t\u3000]*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）])"
 )
 _CHANGE_HEADER = re.compile(r"同比|增长|增幅|增减|变化|涨幅|降幅")
-_SIGNED_CELL = re.compile(rf"^([-−+]?)\s*({NUMBER})\s*(余|多)?\s*([^\d\s]{{0,2}})$")
+_SIGNED_CELL = re.compile(
+    rf"^(增长|增加|上升|提高|下降|减少|降低)?([-−+]?)\s*({NUMBER})\s*(余|多)?\s*([^\d\s]{{0,2}})$"
+)
+_DOWN_CELL = ("-", "−", "下降", "减少", "降低")
+# what a caption says after the subject of its table (法律援助案件类型分布如下表：)
+_CAPTION_TAIL = re.compile(
+    r"(?:的)?(?:类型|类别|结构|分类|构成)?(?:分布|统计|构成|情况)*(?:表)?"
+    r"(?:如下表?|见下表|详见下表)?[:：。]?$"
+)
 _PERCENT = ("%", "％")
 _BULLET = re.compile(r"[▲△●○■□◆◇★☆•·*\-—\s]*")
 _BLANK = "\n" + SPACE
@@ -637,8 +648,11 @@ class _DocExtractor:
         else:
             ns, num, ctr = m.start("num"), m.group("num"), m.group("ctr")
             inner, mult = m.group("inner") or "", m.group("mult") or ""
-        if num == "一" or self.catalog.not_a_count_before.search(text[max(0, ns - 3) : ns]):
-            return []
+        if (num == "一" and not text.endswith(("案件", "纠纷"), 0, ns)) or (
+            self.catalog.not_a_count_before.search(text[max(0, ns - 3) : ns])
+            or self.catalog.not_a_count_after.match(text, m.end())
+        ):
+            return []  # 一件事, 第43次, 三项制度; but 行政诉讼案件一件
         after_qual = _AFTER_QUALIFIER.match(text, m.end())
         ce = after_qual.end() if after_qual else m.end()
         ctx = _context(self.bounds, ns, ce, prev_end)
@@ -903,15 +917,19 @@ class _DocExtractor:
         m = _SIGNED_CELL.match(cell.text)
         if m is None:
             return None
-        sign = -1 if m.group(1) in ("-", "−") else 1
-        value, qual = sign * _number(m.group(2)), "at_least" if m.group(3) else "exact"
+        sign = -1 if m.group(1) in _DOWN_CELL or m.group(2) in _DOWN_CELL else 1
         label, start = row.labels[i], row.cells[0].start
+        unit_word = m.group(5) or (u.group(1) if (u := _LABEL_UNIT.search(label)) else "")
+        scale = _MULTIPLIER.get(unit_word[:1], 1) if len(unit_word) > 1 else 1  # （万件）
+        unit_word = unit_word[1:] if scale > 1 else unit_word
+        value = sign * _number(m.group(3), scale)
+        qual = "at_least" if m.group(4) else "exact"
         name = _LABEL_UNIT.sub("", label).strip()
         period = row.periods[i]
         if _TARGET_HEADER.search(row.headers[i]) or (period and self.year and period > self.year):
             return None
         if period is None:
-            if _CHANGE_HEADER.search(row.headers[i]) and m.group(4) in _PERCENT:
+            if _CHANGE_HEADER.search(row.headers[i]) and m.group(5) in _PERCENT:
                 name = _SUBITEM_LABEL.sub("", name)
                 return self.fact(
                     STATED_CHANGE, name, value, "percent", qual, self.year, start, cell.end
@@ -919,7 +937,6 @@ class _DocExtractor:
             if not row.yearless:
                 return None
             period = self.year
-        unit_word = m.group(4) or (u.group(1) if (u := _LABEL_UNIT.search(label)) else "")
         if inherited is not None:
             # 其中：农民工案件 under 法律援助案件: the parent row's metric, this row's breakdown
             name = _SUBITEM_LABEL.sub("", name)
@@ -932,12 +949,41 @@ class _DocExtractor:
                 )
         # a sub-row may name a metric of its own (其中：调解成功 under 调解矛盾纠纷)
         choice = self.table_metric(name, row.caption, unit_word)
-        if choice is None or choice[0] is inherited:
+        if choice is None:
+            return self.caption_cell(row, name, unit_word, value, qual, period, cell)
+        if choice[0] is inherited:
             return None
         metric, ctr = choice
         breakdown = _breakdown(metric, _plain(name)) or TOTAL
         unit = metric.counters.get(ctr, metric.unit)
         return self.fact(metric.code, breakdown, value, unit, qual, period, start, cell.end)
+
+    def caption_cell(
+        self,
+        row: TableRow,
+        name: str,
+        unit_word: str,
+        value: float,
+        qual: str,
+        period: int | None,
+        cell: Cell,
+    ) -> Fact | None:
+        """A row naming only a breakdown (民事, 合计) of the metric its table's caption names
+        (法律援助案件类型分布如下表：)."""
+        last = re.split(r"[。！？；;]", row.caption.rstrip().rstrip("。"))[-1]
+        subject = _CAPTION_TAIL.sub("", last)
+        choice = self.table_metric(subject, "", unit_word) if subject else None
+        if choice is None:
+            return None
+        metric, ctr = choice
+        label = row.cells[0].text
+        # 行政 under 全县法律援助案件: 行政法律援助案件, the label before the subject's noun
+        named = (_breakdown(metric, _plain(label + subject[k:])) for k in range(len(subject)))
+        breakdown = TOTAL if TOTAL_ROW.match(label) else next(filter(None, named), None)
+        if breakdown is None:
+            return None
+        unit = metric.counters.get(ctr, metric.unit)
+        return self.fact(metric.code, breakdown, value, unit, qual, period, row.start, cell.end)
 
     def table_metric(self, name: str, caption: str, unit_word: str) -> tuple[Metric, str] | None:
         sentence = f"{caption}，{name}"
@@ -981,9 +1027,10 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
     facts: list[Fact] = []
     plans = _merge(_plan_regions(text, ex.catalog, year))
     plan_starts = [start for start, _ in plans]
-    rows = table_rows(text, include_yearless=True)
+    rows = table_rows(text, include_yearless=True) + cell_line_rows(text) + value_rows(text)
     if "年" in text or "  " in text:  # a space table has a header of years or of names
-        rows = sorted(rows + space_table_rows(text), key=lambda r: r.start)
+        rows += space_table_rows(text)
+    rows.sort(key=lambda r: r.start)
     covered = []
     for row in rows:
         if not _inside(plans, plan_starts, row.start):

@@ -251,7 +251,7 @@ def _yearless_row(
     label = cells[0].text
     # a total row of a table with a column per metric (地区 | 调解组织(个) | 调解纠纷(件)):
     # each cell is named by its column; the other rows are parts (areas) of the total
-    labels = (label, *heads[1:]) if _TOTAL_ROW.match(label) else (label,) * len(cells)
+    labels = (label, *heads[1:]) if TOTAL_ROW.match(label) else (label,) * len(cells)
     return TableRow(
         start, end, tuple(cells), (None,) * len(cells), labels, heads, caption, yearless=True
     )
@@ -300,7 +300,7 @@ _SPACE_HEADER = re.compile(
 _SPACE_NAMES_HEADER = re.compile(
     r"^[ \u3000]*[^\s\d|]{1,12}(?:[ \u3000\u00a0]{2,}[^\s\d|]{1,12}){2,}[ \u3000\u00a0]*$", re.M
 )
-_TOTAL_ROW = re.compile(
+TOTAL_ROW = re.compile(
     r"^(?:全[省市区县州盟旗镇乡]|全部|本[省市区县])?(?:合计|总计|汇总)$|^全[省市区县州盟旗镇乡]$"
 )
 _INNER_GAP = re.compile(r"[ \u3000\u00a0]+\S")
@@ -354,4 +354,100 @@ def space_table_rows(text: str) -> list[TableRow]:
                 break
             rows.append(aligned(cells, header, caption, pos, end))
             pos = end + 1
+    return rows
+
+
+# a cell of a table written one cell per line (a Word table pasted as text)
+_VALUE_LINE = re.compile(
+    r"^(?:增长|增加|上升|提高|下降|减少|降低)?[-−+]?[0-9０-９][0-9０-９,，.．]*\s*(?:万|亿)?(?:余|多)?"
+    r"[^\d\s]{0,2}$"
+)
+# a line holding only a year opens the header of such a table: a cheap test for the text
+_YEAR_LINE = re.compile(r"\n[ \t\u3000]*(?:19|20)\d{2}\s*年?度?[ \t\u3000]*\n")
+
+
+def _stripped_lines(text: str) -> list[Cell]:
+    cells, pos = [], 0
+    for line in text.split("\n"):
+        body = line.strip(SPACE)
+        lead = len(line) - len(line.lstrip(SPACE))
+        cells.append(Cell(pos + lead, pos + lead + len(body), body))
+        pos += len(line) + 1
+    return cells
+
+
+def cell_line_rows(text: str) -> list[TableRow]:
+    """Data rows of tables written one cell per line, as a Word table pasted into text is:
+
+        项目 / 2019年 / 2018年 / 同比 / 收到行政复议申请（件） / 3412 / 3119 / +9.4% / …
+
+    A run of short word lines, one of them a year, is the header and the first row's label
+    when as many value lines follow as the header has columns after its first; each further
+    row is a label line and that many value lines.
+    """
+    if not _YEAR_LINE.search(text):
+        return []
+    lines, rows, i = _stripped_lines(text), [], 0
+    while i < len(lines):
+        words = i
+        while words < len(lines) and _HEADER_CELL.match(lines[words].text):
+            words += 1
+        values = words
+        while values < len(lines) and _VALUE_LINE.match(fold_width(lines[values].text)):
+            values += 1
+        columns = values - words
+        header = lines[words - columns - 2 : words - 1] if columns >= 2 else []
+        if len(header) != columns + 1 or not any(_year(h) is not None for h in header[1:]):
+            i = max(values, i + 1)
+            continue
+        caption = next((c.text for c in reversed(lines[: words - columns - 2]) if c.text), "")
+        start = words - 1
+        while (
+            start + columns < len(lines)
+            and all(
+                _VALUE_LINE.match(fold_width(c.text))
+                for c in lines[start + 1 : start + 1 + columns]
+            )
+            and _HEADER_CELL.match(lines[start].text)
+        ):
+            cells = lines[start : start + 1 + columns]
+            rows.append(_row(cells, header, caption, cells[0].start, cells[-1].end))
+            start += columns + 1
+        i = start + 1
+    return rows
+
+
+# 行政机关负责人出庭应诉率：目标值90%，完成值100%。 (a list of indicators in an appendix)
+_VALUE_TEXT = r"(?:[0-9][,，](?=[0-9]{3})|[^，,；;。\n])"  # a thousands comma ends no value
+_VALUE_ROW = re.compile(
+    r"^[^\S\n]*(?:\d{1,2}[.、．]|[（(]\d{1,2}[)）])?[^\S\n]*(?P<label>[^：:\n，,。；;]{2,30})[：:]"
+    rf"(?P<values>(?:[^\S\n]*(?:目标值|完成值|实际完成值?|实际值|计划值)[：:]?[^\S\n]*"
+    rf"{_VALUE_TEXT}{{1,16}}?[，,；;]?)+)[。；;]?[^\S\n]*$",
+    re.M,
+)
+_VALUE_CELL = re.compile(
+    rf"(?P<head>目标值|完成值|实际完成值?|实际值|计划值)[：:]?[^\S\n]*(?P<value>{_VALUE_TEXT}+)"
+)
+
+
+def value_rows(text: str) -> list[TableRow]:
+    """Indicator lines that name a target and a completed value (完成值), read as rows of a
+    table without years whose columns are the value words: the target's column is skipped
+    like a table's 目标 column."""
+    if "完成值" not in text and "实际值" not in text and "实际完成" not in text:
+        return []
+    rows = []
+    for m in _VALUE_ROW.finditer(text):
+        label = Cell(m.start("label"), m.end("label"), m.group("label"))
+        found = list(_VALUE_CELL.finditer(text, m.start("values"), m.end("values")))
+        heads = ("", *(v.group("head") for v in found))
+        cells = (label, *(Cell(v.start("value"), v.end("value"), v.group("value")) for v in found))
+        caption = text[: m.start()].rstrip().rsplit("\n", 1)[-1].strip()
+        labels = (label.text,) * len(cells)
+        periods = (None,) * len(cells)
+        rows.append(
+            TableRow(
+                m.start("label"), m.end("values"), cells, periods, labels, heads, caption, True
+            )
+        )
     return rows
