@@ -759,3 +759,9 @@ def test_a_number_naming_a_policy_is_no_count() -> None:
         ("admin_litigation.cases", "total", 1)
     }
     assert keys("办好一件实事。") == set()
+
+
+def test_new_recruits_are_no_head_count() -> None:
+    assert keys("全市现有行政执法人员3,420名，新招录执法人员56名。") == {
+        ("enforcement.personnel", "total", 3420)
+    }
