@@ -31,7 +31,7 @@ _FOLD = translator(str.maketrans("０１２３４５６７８９：－／", "012
 _CN_DIGITS = dict(zip("〇一二三四五六七八九", range(10), strict=True)) | dict.fromkeys("零○Ｏ", 0)
 _CN_NUM = "〇零○Ｏ一二三四五六七八九十"
 
-_MASK = r"(?:\*{2,}|＊{2,}|×{2,}|[XxＸ]{2,})"
+_MASK = r"(?:\*{2,}|＊{2,}|×{2,}|[XxＸ]{2,}|某{2,})"
 _MASKED = re.compile(_MASK)
 _MASKED_NAME = re.compile(_MASK + r"(?:自治区|自治州|自治县|地区|街道|省|市|州|盟|区|县|旗|镇|乡)")
 _LOCAL_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡)")
@@ -517,9 +517,9 @@ def _zone_city(name: str, gaz: Gazetteer) -> str | None:
     if not _ZONE_NAME.fullmatch(name):
         return None
     for length in (3, 2):
-        places = gaz.lookup(name[:length])
-        if len(places) == 1 and places[0].level in ("city", "province"):
-            return places[0].name
+        cities = [p for p in gaz.lookup(name[:length]) if p.level in ("city", "province")]
+        if len(cities) == 1:  # 长沙经开区: 长沙市, not 长沙县
+            return cities[0].name
     return None
 
 
