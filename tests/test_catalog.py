@@ -86,7 +86,8 @@ def test_every_counter_word_is_spotted() -> None:
 
 def _minimal(metric_yaml: str) -> bytes:
     head = (
-        "counters: [件]\nnot_a_count_before: '第$'\nabsolute_change_before: '增加$'\n"
+        "counters: [件]\nnot_a_count_before: '第$'\nnot_a_count_after: '制度'\n"
+        "absolute_change_before: '增加$'\n"
         "change: {up: [上升], down: [下降], lead: '',\n"
         "         subject_strip: '^共', subject_verbs: '受理', subject_comparison: '相比'}\n"
         "prior_year: '^上年$'\nprior_year_offsets: {上年: 1}\nsubjectless: '^办理$'\n"
@@ -146,3 +147,13 @@ def test_fragments_are_written_once_and_used_by_name() -> None:
     assert rule.near is not None and rule.near.search("调解医疗纠纷")
     with pytest.raises(ValueError, match="unknown fragment <<kind>>"):
         parse_catalog(_minimal(metric))
+    nested = "fragments: {kind: '<<place>>纠纷', place: '(?:医疗|环境)'}\n".encode()
+    (rule,) = (
+        parse_catalog(nested + _minimal(metric.replace("<<kind>>纠纷", "<<kind>>")))
+        .metrics["m.x"]
+        .rules
+    )
+    assert rule.near is not None and rule.near.search("调解环境纠纷")
+    cyclic = b"fragments: {kind: '<<place>>', place: '<<kind>>'}\n"
+    with pytest.raises(ValueError, match="names itself"):
+        parse_catalog(cyclic + _minimal(metric))

@@ -765,3 +765,32 @@ def test_new_recruits_are_no_head_count() -> None:
     assert keys("全市现有行政执法人员3,420名，新招录执法人员56名。") == {
         ("enforcement.personnel", "total", 3420)
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "调解道路交通事故损害赔偿纠纷1,206起，调解成功1,150起。",
+            ("disputes.mediated", "other", 1206),
+        ),
+        ("调解旅客运输、货物运输合同纠纷96件。", ("disputes.mediated", "other", 96)),
+        ("共调解税费争议88件，涉及税款1.2亿元。", ("disputes.amount", "other", 1.2e8)),
+        ("全年组织执法资格考试，820名民警通过考试。", ("enforcement.certified", "total", 820)),
+        ("全局具备基本级以上执法资格的民警3,016名。", ("enforcement.personnel", "total", 3016)),
+        ("经清理，共21个单位具有行政执法主体资格。", ("enforcement.agencies", "total", 21)),
+        ("组织参加全省行政执法资格考试，参考231人。", ("enforcement.exam_takers", "total", 231)),
+    ],
+)
+def test_department_and_sector_phrasings(text: str, expected: tuple[str, str, float]) -> None:
+    assert expected in keys(text)
+
+
+def test_a_kind_named_in_a_list_of_fields_is_no_breakdown() -> None:
+    text = "围绕物业管理、劳资关系等纠纷多发领域开展排查化解，全区共化解各类矛盾纠纷820件。"
+    assert keys(text) == {("disputes.mediated", "total", 820)}
+
+
+def test_a_head_count_of_another_kind_after_qizhong_is_its_own() -> None:
+    text = "全镇共有人民调解委员会9个，其中镇调委会1个、村调委会8个，人民调解员56名。"
+    assert ("disputes.mediators", "total", 56) in keys(text)

@@ -221,13 +221,22 @@ def _triggers(by_counter: dict[str, tuple[Rule, ...]]) -> dict[str, re.Pattern[s
 
 
 def _expand(raw: dict[str, Any]) -> dict[str, Any]:
-    """The catalog with every <<name>> in its patterns replaced by fragments[name]."""
+    """The catalog with every <<name>> in its patterns replaced by fragments[name]; a
+    fragment may name others."""
     fragments = raw.pop("fragments", None) or {}
+    expanding: list[str] = []
 
     def fragment(m: re.Match[str]) -> str:
-        if m.group(1) not in fragments:
+        name = m.group(1)
+        if name not in fragments:
             raise ValueError(f"unknown fragment {m.group()} in the catalog")
-        return str(fragments[m.group(1)])
+        if name in expanding:
+            raise ValueError(f"fragment {m.group()} names itself through {expanding}")
+        expanding.append(name)
+        try:
+            return _FRAGMENT.sub(fragment, str(fragments[name]))
+        finally:
+            expanding.pop()
 
     def expand(value: Any) -> Any:
         if isinstance(value, str):

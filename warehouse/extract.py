@@ -808,7 +808,7 @@ class _DocExtractor:
         """A part of the sentence's headline figure (其中…, 含…) rather than a headline,
         or a part named in parentheses before its total (调解组织（含调委会13个）共21个)."""
         anchor = self.anchor
-        part = anchor is None or anchor.metric == choice.metric.code or choice.metric.stock
+        part = anchor is None or anchor.metric == choice.metric.code or self.counts_headline(choice)
         opened = _opened(self.text, ctx)
         if opened >= 0 and self.catalog.subitem_marker.match(self.text, opened + 1, ctx.ns):
             return part  # （其中调解成功6711件） after the cases mediated is an outcome of its own
@@ -816,6 +816,16 @@ class _DocExtractor:
             return False
         between = _after_semicolon(self.text[anchor.end : ctx.ns])
         return bool(self.catalog.subitem_marker.search(between))
+
+    def counts_headline(self, choice: _Choice) -> bool:
+        """A head count counting what the headline counts (执法人员 under 236名…参加轮训), not
+        another kind of thing (调解员 after 调解委员会9个，其中…)."""
+        anchor = self.anchor
+        return (
+            anchor is not None
+            and choice.metric.stock
+            and choice.metric.unit == self.catalog.metrics[anchor.metric].unit
+        )
 
     def inherited(self, ctx: _Context, ctr: str, value: float, qual: str) -> list[Fact]:
         """A breakdown item or another year's figure of the sentence's headline fact."""
