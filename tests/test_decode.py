@@ -157,3 +157,9 @@ def test_a_table_laying_out_the_page_keeps_its_paragraphs() -> None:
     prose = "全年受理行政复议申请68件，依法受理61件，办结58件，其余3件正在审理中。" * 8
     page = f"<table><tr><td><p>一、主要工作</p><p>{prose}</p></td></tr></table>"
     assert html_to_text(page).splitlines() == ["一、主要工作", prose]
+
+
+def test_a_source_line_break_between_chinese_characters_renders_as_nothing() -> None:
+    html = "<p>社区法律顾问参与调解矛盾纠\n  纷428件，\nsee 12348 hotline\n热线</p>"
+    # beside a Latin word the break stays a space
+    assert html_to_text(html) == "社区法律顾问参与调解矛盾纠纷428件， see 12348 hotline 热线"

@@ -112,3 +112,16 @@ def test_markdown_files_lose_their_marks_and_masks_stay_elsewhere() -> None:
     assert "收到行政复议申请316件，同比下降 8.4%。" in text and "来源：司法局" in text
     masked = "**区2019年法治政府建设情况报告\n**区人民政府坚持依法行政。"
     assert decode(masked.encode(), "report.txt").text == masked
+
+
+def test_a_page_break_with_blank_lines_and_a_running_header_is_joined() -> None:
+    header = "某市2021年法治政府建设情况报告"
+    lines = ["某市人民政府关于2021年法治政府建设情况的报告", "一、主要工作"]
+    for i, paragraph in enumerate(PARAGRAPHS * 2):
+        cut = _cut(paragraph, 68)
+        if i < 2:  # the first two paragraphs each run over a page end
+            cut[1:1] = ["", f"- {i + 2} -", "", "\f" + header]
+        lines += cut
+    text = unwrap("\n".join(lines))
+    assert PARAGRAPHS[0] in text and PARAGRAPHS[1] in text
+    assert header not in text and "- 2 -" not in text

@@ -131,6 +131,10 @@ _BLOCK_TAGS = frozenset(
 )
 _CELL_TAGS = frozenset(("td", "th"))
 _SPACE_RUN = re.compile(r"[ \t\n\r\f\v\u00a0]+")
+# a line break in the page source between two Chinese characters renders as nothing (CSS
+# segment-break rule for East Asian text): 调解矛盾纠\n纷428件 is 调解矛盾纠纷428件
+_WIDE = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_WIDE_BREAK = re.compile(rf"(?<=[{_WIDE}])[ \t\r]*\n[ \t\r\n]*(?=[{_WIDE}])")
 _LINE_SPACE_RUN = re.compile(r"[ \f\v\u00a0]+")
 _DIGIT = re.compile(r"\d")
 _MAX_CELL_CHARS = 200
@@ -290,7 +294,7 @@ def html_to_text(html: str) -> str:
             pieces.append("\n")
             continue
         if node.is_text_node:
-            pieces.append(_SPACE_RUN.sub(" ", node.text_content or ""))
+            pieces.append(_SPACE_RUN.sub(" ", _WIDE_BREAK.sub("", node.text_content or "")))
         elif node.is_element_node:
             _open_element(node, pieces, stack)
     lines = (_clean_line(line) for line in "".join(pieces).split("\n"))

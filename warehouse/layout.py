@@ -12,11 +12,13 @@ and emphasis marks (`plain_markdown`). Any other text is returned unchanged.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 _MIN_WIDTH = 40  # display columns: 20 Chinese characters
 _SLACK = 4  # a full line may end short by a few columns (punctuation, a half-width digit)
 _MIN_FULL_LINES = 6
 _MIN_FULL_SHARE = 0.3
+_MAX_HEADER = 40  # characters of a running header
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-—–－]\s*\d{1,3}\s*[-—–－]|第\s*\d{1,3}\s*页(?:\s*[,，/]?\s*共\s*\d{1,3}\s*页)?"
     r"|\d{1,3}\s*/\s*\d{1,3})\s*$"
@@ -61,8 +63,9 @@ def unwrap(text: str) -> str:
         return text
     out: list[str] = []
     joining = False
-    for line in lines:
-        if joining and _PAGE_NUMBER.match(line):
+    furniture = _page_furniture(lines)
+    for i, line in enumerate(lines):
+        if joining and i in furniture:
             continue  # page furniture between two halves of a paragraph
         if joining and line.strip() and not _STARTS_BLOCK.match(line):
             out[-1] += line.lstrip(" \u3000")
@@ -70,6 +73,31 @@ def unwrap(text: str) -> str:
             out.append(line)
         joining = _is_cut(line, width)
     return "\n".join(out)
+
+
+def _page_furniture(lines: list[str]) -> set[int]:
+    """Lines between two pages: each page number, the blank lines around it and the running
+    header that follows it on two pages or more (株洲市2019年度法治政府建设情况报告)."""
+    numbers = [i for i, line in enumerate(lines) if _PAGE_NUMBER.match(line)]
+    following = {i: _next_text(lines, i + 1) for i in numbers}
+    seen = Counter(lines[j].strip() for j in following.values() if j < len(lines))
+    headers = {h for h, count in seen.items() if count >= 2 and len(h) <= _MAX_HEADER}
+    furniture: set[int] = set()
+    for i in numbers:
+        start, end = i, following[i]
+        while start > 0 and not lines[start - 1].strip():
+            start -= 1
+        if end < len(lines) and lines[end].strip() in headers:
+            end = _next_text(lines, end + 1)
+        furniture.update(range(start, end))
+    return furniture
+
+
+def _next_text(lines: list[str], i: int) -> int:
+    """The index of the first line from `i` on that is not blank (len(lines) if none)."""
+    while i < len(lines) and not lines[i].strip():
+        i += 1
+    return i
 
 
 def _is_cut(line: str, width: int) -> bool:
