@@ -268,3 +268,14 @@ def test_development_zone_named_after_a_city_that_shares_its_name_with_a_county(
         "长沙市",
         "湖南省",
     )
+
+
+def test_wechat_byline_date_and_a_signature_in_bold() -> None:
+    text = (
+        "某镇2024年法治政府建设年度报告\n原创 某镇 某镇发布 2025年01月10日 18:30 福建\n"
+        "点击上方蓝字关注我们\n2024年，全镇调解矛盾纠纷120件。\n"
+    )
+    assert extract_report(text, "x.txt").published_on == date(2025, 1, 10)
+    signed = "青海省2025年法治政府建设情况报告\n全年工作。\n**青海省人民政府**\n**2026年2月10日**\n"
+    report = extract_report(signed, "x.txt")
+    assert (report.publisher, report.published_on) == ("青海省人民政府", date(2026, 2, 10))

@@ -794,3 +794,13 @@ def test_a_kind_named_in_a_list_of_fields_is_no_breakdown() -> None:
 def test_a_head_count_of_another_kind_after_qizhong_is_its_own() -> None:
     text = "全镇共有人民调解委员会9个，其中镇调委会1个、村调委会8个，人民调解员56名。"
     assert ("disputes.mediators", "total", 56) in keys(text)
+
+
+def test_markdown_emphasis_in_a_plain_text_report() -> None:
+    text = "- 全市**收到行政复议申请1,208件**，同比增长**9.6%**；\n- 依法**受理1,130件**。"
+    facts = extract_facts(text, "t.txt", 2024)
+    assert {(f.metric, f.breakdown, f.value) for f in facts} == {
+        ("admin_review.received", "total", 1208),
+        ("stated_change", "行政复议申请", 9.6),
+        ("admin_review.received", "total", 1130),
+    }

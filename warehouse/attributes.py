@@ -64,12 +64,12 @@ _SENTENCE_END = re.compile(r"[。;；,，:：!！?？]$")
 _TITLE_PREFIX = re.compile(rf"(.*?)(?=关于|\d{{4}}|[{_CN_NUM}]{{4}}年|年度|$)")
 _TITLE_LEAD = re.compile(rf"^(?:关于|中共|(?:\d{{4}}|[{_CN_NUM}]{{4}})\s*年度?)+")
 _CHROME = re.compile(
-    r"^(?:当前位置|您当前|您现在|首页|时间|发布时间|发布日期|日期|来源|信息来源|作者|稿件作者|浏览|"
+    r"^(?:当前位置|您当前|您现在|首页|原创\s|时间|发布时间|发布日期|日期|来源|信息来源|作者|稿件作者|浏览|"
     r"点击|字体|索引号|信息索引号|发布机构|文件编号|文号|效力|生成日期|公开日期|成文日期|主题|分类|"
     r"内容概述|名称|标题|附件|相关|打印|关闭|分享|扫一扫|责任编辑|上一篇|下一篇|【|\[|\d{4}[-/.]\d{1,2}[-/.]\d{1,2})"
 )
 _FIELD_DATE = re.compile(
-    r"(?:发布时间|发布日期|公开日期|时间|日期)[:：\s]*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2})"
+    r"(?:发布时间|发布日期|公开日期|时间|日期|^原创\s.*?)[:：\s]*(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2})"
 )
 _LEADING_DATE = re.compile(r"^(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})")
 _FIELD_NAME = re.compile(r"(?:名称|标题)[:：\s]+(\S.*)$")
@@ -160,7 +160,13 @@ def extract_report(text: str, doc: str) -> Report:
 
 
 def _lines(segment: str) -> list[str]:
-    return [s for line in segment.splitlines() if (s := line.strip(" \t\u3000\xa0\ufeff"))]
+    return [_unbold(s) for line in segment.splitlines() if (s := line.strip(" \t\u3000\xa0\ufeff"))]
+
+
+def _unbold(line: str) -> str:
+    """A line set in Markdown bold as a whole (**青海省人民政府**) without the marks."""
+    bold = len(line) > 4 and line.startswith("**") and line.endswith("**")
+    return line[2:-2].strip() if bold else line
 
 
 def is_title(line: str) -> bool:

@@ -191,7 +191,7 @@ def _validate(metric: Metric) -> None:
 def _change(raw: dict[str, Any]) -> Change:
     verbs = [*raw["up"], *raw["down"]]
     pattern = re.compile(
-        rf"{raw['lead']}(?P<verb>{'|'.join(verbs)})(?:了|达到?|为)?(?:约|近)?[ \u00a0]?$"
+        rf"{raw['lead']}(?P<verb>{'|'.join(verbs)})(?:了|达到?|为)?(?:约|近)?[ \u00a0]?(?:\*\*)?$"
     )
     down = frozenset(v.rstrip("?").rstrip("为") for v in raw["down"])
     return Change(

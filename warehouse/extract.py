@@ -544,7 +544,7 @@ def _direct(catalog: Catalog, ctx: _Context, ctr: str) -> _Choice | None:
 
 
 def _topic(catalog: Catalog, ctx: _Context, ctr: str, text: str) -> _Choice | None:
-    if not catalog.subjectless.match(ctx.window.strip()):
+    if not catalog.subjectless.match(_BULLET.sub("", ctx.window)):  # - 依法**受理
         return None
     best: tuple[int, Metric] | None = None
     for metric in catalog.metrics.values():
@@ -903,7 +903,7 @@ class _DocExtractor:
             if subject or start <= ctx.sent_start:
                 return subject or "unknown", start
             end = start - 1
-            start = left_bound(self.text, end, CLAUSE_ENDS, _CLAUSE_LIMIT)
+            start = self.bounds.start(self.bounds.clause, end, _CLAUSE_LIMIT)
 
     def table_facts(self, row: TableRow) -> list[Fact]:
         facts = []
@@ -1014,7 +1014,8 @@ class _DocExtractor:
 
 
 def _clean_subject(raw: str, catalog: Catalog) -> str:
-    plain = re.sub(rf"{NUMBER}\s*(?:余|多)?\s*(?:[%％]|[^\s，,；;。]{{0,2}}?)$", "", raw.strip())
+    raw = raw.replace("**", "").strip()  # Markdown emphasis: **收到…5,216件**，同比增长**12.8%**
+    plain = re.sub(rf"{NUMBER}\s*(?:余|多)?\s*(?:[%％]|[^\s，,；;。]{{0,2}}?)$", "", raw)
     plain = plain.split("分别", 1)[0]
     plain = catalog.change.subject_comparison.sub("", plain).rsplit("的", 1)[-1]
     verb = catalog.change.subject_verbs.match(plain)
