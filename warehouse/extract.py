@@ -49,7 +49,7 @@ from warehouse.segment import (
     value_rows,
 )
 
-ENGINE_VERSION = "2"
+ENGINE_VERSION = "3"
 """Bump when decoding, layout or extraction code changes what a file yields."""
 EXTRACTOR_VERSION = f"{ENGINE_VERSION}-{load_catalog().digest}"
 """Changes whenever the engine or catalog.yaml changes; caches of facts key on it."""
