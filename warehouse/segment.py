@@ -389,32 +389,35 @@ def cell_line_rows(text: str) -> list[TableRow]:
         return []
     lines, rows, i = _stripped_lines(text), [], 0
     while i < len(lines):
-        words = i
-        while words < len(lines) and _HEADER_CELL.match(lines[words].text):
+        words = i  # header cells (words or years) and the first row's label
+        while words < len(lines) and (
+            _HEADER_CELL.match(lines[words].text) or _year(lines[words]) is not None
+        ):
             words += 1
         values = words
         while values < len(lines) and _VALUE_LINE.match(fold_width(lines[values].text)):
             values += 1
         columns = values - words
-        header = lines[words - columns - 2 : words - 1] if columns >= 2 else []
-        if len(header) != columns + 1 or not any(_year(h) is not None for h in header[1:]):
+        header_start = words - columns - 2  # the header's columns + 1 lines, then a label
+        header = lines[header_start : words - 1] if columns >= 2 and header_start >= i else []
+        if not any(_year(h) is not None for h in header[1:]):
             i = max(values, i + 1)
             continue
-        caption = next((c.text for c in reversed(lines[: words - columns - 2]) if c.text), "")
-        start = words - 1
-        while (
-            start + columns < len(lines)
-            and all(
-                _VALUE_LINE.match(fold_width(c.text))
-                for c in lines[start + 1 : start + 1 + columns]
-            )
-            and _HEADER_CELL.match(lines[start].text)
-        ):
-            cells = lines[start : start + 1 + columns]
+        caption = next((c.text for c in reversed(lines[:header_start]) if c.text), "")
+        i = words - 1
+        while (cells := lines[i : i + 1 + columns]) and _is_cell_line_row(cells, columns):
             rows.append(_row(cells, header, caption, cells[0].start, cells[-1].end))
-            start += columns + 1
-        i = start + 1
+            i += columns + 1
     return rows
+
+
+def _is_cell_line_row(cells: list[Cell], columns: int) -> bool:
+    """A label line and `columns` value lines."""
+    return (
+        len(cells) == columns + 1
+        and bool(_HEADER_CELL.match(cells[0].text))
+        and all(_VALUE_LINE.match(fold_width(c.text)) for c in cells[1:])
+    )
 
 
 # 行政机关负责人出庭应诉率：目标值90%，完成值100%。 (a list of indicators in an appendix)
