@@ -279,3 +279,17 @@ def test_wechat_byline_date_and_a_signature_in_bold() -> None:
     signed = "青海省2025年法治政府建设情况报告\n全年工作。\n**青海省人民政府**\n**2026年2月10日**\n"
     report = extract_report(signed, "x.txt")
     assert (report.publisher, report.published_on) == ("青海省人民政府", date(2026, 2, 10))
+
+
+@pytest.mark.parametrize(
+    ("title", "jurisdiction", "level"),
+    [
+        ("周市镇2025年度法治政府建设工作报告", "周市镇", "town"),
+        ("查干补力格苏木2016年依法行政工作总结", "查干补力格苏木", "town"),
+    ],
+)
+def test_town_names_with_a_division_character_or_a_sumu(
+    title: str, jurisdiction: str, level: str
+) -> None:
+    report = extract_report(f"{title}\n全年调解矛盾纠纷56件。\n", "x.txt")
+    assert (report.jurisdiction, report.level) == (jurisdiction, level)

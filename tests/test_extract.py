@@ -804,3 +804,24 @@ def test_markdown_emphasis_in_a_plain_text_report() -> None:
         ("stated_change", "行政复议申请", 9.6),
         ("admin_review.received", "total", 1130),
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "镇法律援助工作站协助县法律援助中心受理申请12件，其中农民工讨薪7件。",
+            {("legal_aid.cases", "total", 12), ("legal_aid.cases", "migrant_workers", 7)},
+        ),
+        (
+            "协助区法律援助中心受理法律援助申请47件，为困难群众追回欠薪、赔偿金等经济损失36.5万元。",
+            {("legal_aid.cases", "total", 47), ("legal_aid.recovered", "total", 365000)},
+        ),
+        (
+            "组织全县行政执法人员资格考试，参考312人，通过286人。",
+            {("enforcement.exam_takers", "total", 312), ("enforcement.certified", "total", 286)},
+        ),
+    ],
+)
+def test_grassroots_phrasings(text: str, expected: set[tuple[str, str, float]]) -> None:
+    assert keys(text) == expected

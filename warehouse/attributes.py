@@ -34,7 +34,7 @@ _CN_NUM = "〇零○Ｏ一二三四五六七八九十"
 _MASK = r"(?:\*{2,}|＊{2,}|×{2,}|[XxＸ]{2,}|某{2,})"
 _MASKED = re.compile(_MASK)
 _MASKED_NAME = re.compile(_MASK + r"(?:自治区|自治州|自治县|地区|街道|省|市|州|盟|区|县|旗|镇|乡)")
-_LOCAL_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡)")
+_LOCAL_NAME = re.compile(r"[\u4e00-\u9fff]{2,6}?(?:街道|镇|乡|苏木)")
 _APPENDIX_LINE = re.compile(rf"^[ \t\u3000]*(?:{APPENDIX.pattern})", re.M)
 _COUNTY_NAME = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:区|县|旗)")
 # development zones publish reports of their own (包头稀土高新区, 天津滨海新区)
@@ -43,7 +43,8 @@ _ZONE_NAME = re.compile(
 )
 # characters no street or town name has before its suffix (府山街道 is one: 政府 is checked)
 _NOT_IN_LOCAL = set("局厅委办于法治年的和及与各全本我该所在对市区县省")
-_LOCAL_AT_CLAUSE = re.compile(r"(?:^|[,，。;；:：\s])([\u4e00-\u9fff]{2,6}?(?:街道|镇|乡))")
+_DIVISION_CHARS = set("市区县")
+_LOCAL_AT_CLAUSE = re.compile(r"(?:^|[,，。;；:：\s])([\u4e00-\u9fff]{2,6}?(?:街道|镇|乡|苏木))")
 
 _ARABIC_DATE = re.compile(
     r"(\d{4})\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?|[-/.](\d{1,2})[-/.](\d{1,2}))"
@@ -96,6 +97,7 @@ _SUFFIX_LEVEL = (
     ("街道", "street"),
     ("镇", "town"),
     ("乡", "town"),
+    ("苏木", "town"),
     ("林区", "county"),
     ("特区", "county"),
     ("区", "district"),
@@ -393,8 +395,10 @@ def _name_at(s: str, i: int, gaz: Gazetteer, after_division: bool = False) -> st
 
 
 def _could_be_local(name: str) -> bool:
-    """A street, town or zone name, not the end of an organisation (人民政府城关镇)."""
-    return not _NOT_IN_LOCAL.intersection(name[:-1]) and "政府" not in name
+    """A street, town or zone name, not the end of an organisation (人民政府城关镇) nor a
+    division and a name (某市城关镇); a one-character word before 市 is a name's (周市镇)."""
+    inner = name[:1] + name[2:-1] if name[1:2] in _DIVISION_CHARS else name[:-1]
+    return not _NOT_IN_LOCAL.intersection(inner) and "政府" not in name
 
 
 def _title_chain(title: str, gaz: Gazetteer) -> Chain:

@@ -27,13 +27,12 @@ def simplified(text: str) -> str | None:
 
 
 def as_written(value: str | None, view: str, original: str) -> str | None:
-    """A name or subject found in the simplified view, in the original's characters."""
+    """A name or subject found in the simplified view, in the original's characters; a
+    name the text omits (a province the gazetteer supplies) stays in its official form."""
     if not value:
         return value
     at = view.find(value)
-    if at >= 0:
-        return original[at : at + len(value)]
-    return value.translate(_table("STCharacters.txt"))  # a gazetteer name the text omits
+    return original[at : at + len(value)] if at >= 0 else value
 
 
 @cache
