@@ -825,3 +825,15 @@ def test_markdown_emphasis_in_a_plain_text_report() -> None:
 )
 def test_grassroots_phrasings(text: str, expected: set[tuple[str, str, float]]) -> None:
     assert keys(text) == expected
+
+
+def test_breakdowns_listed_before_a_handling_verb_and_groups_without_a_code() -> None:
+    text = (
+        "为农民工办理法律援助案件2,310件，为妇女、未成年人分别办理680件、215件，"
+        "为军人军属办理法律援助案件96件。"
+    )
+    assert keys(text) == {
+        ("legal_aid.cases", "migrant_workers", 2310),
+        ("legal_aid.cases", "women", 680),
+        ("legal_aid.cases", "minors", 215),
+    }

@@ -88,6 +88,8 @@ _ITEM_SEPARATOR = re.compile(rf"、|{_CONJUNCTION.pattern}")
 _NUMBER_SEPARATOR = re.compile(r"(?:以上|左右)?[ \u00a0]?(?:、|，|,|和|及|与|以及)[ \u00a0]?")
 _YEAR_ITEM = re.compile(r"((?:19|20)\d{2})\s*年度?")
 _YEAR_LIST_GAP = 20
+# 为未成年人、老年人分别办理N件、M件: a handling verb may stand between 分别 and the numbers
+_LIST_VERB = re.compile(r"(?:(?:办理|受理|承办|提供)了?)?")
 # 2016年至2020年，…分别为1652宗、1718宗…: a range of years before a 分别 list
 _YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*((?:19|20)\d{2})\s*年")
 
@@ -275,7 +277,7 @@ def _respective_lists(bounds: Bounds, found: list[re.Match[str]]) -> dict[int, _
             window = text[clause_start : _number_start(numbers[0])]
             for m, year in zip(numbers, years, strict=True):
                 out[_number_start(m)] = _Respective("", "", clause_start, window, year)
-        elif all(y is None for y in years) and not gap.strip():
+        elif all(y is None for y in years) and _LIST_VERB.fullmatch(gap.strip()):
             for m, item in zip(numbers, items, strict=True):
                 out[_number_start(m)] = _Respective(item, items[-1], clause_start, "", None)
     return out
