@@ -837,3 +837,67 @@ def test_breakdowns_listed_before_a_handling_verb_and_groups_without_a_code() ->
         ("legal_aid.cases", "women", 680),
         ("legal_aid.cases", "minors", 215),
     }
+
+
+def test_table_with_a_serial_column_targets_and_remarks() -> None:
+    text = (
+        "序号\t指标\t目标值\t完成值\t备注\n"
+        "1\t办理法律援助案件（件）\t1500\t1,632\t其中农民工案件418件\n"
+        "2\t法律援助咨询（人次）\t—\t约2.1万\t含12348热线\n"
+        "3\t受理行政复议申请（件）\t—\t204\t同比增长8.5%\n"
+    )
+    assert keys(text, 2023) == {
+        ("legal_aid.cases", "total", 1632),
+        ("legal_aid.cases", "migrant_workers", 418),
+        ("legal_aid.consultations", "total", 21000),
+        ("admin_review.received", "total", 204),
+        ("stated_change", "行政复议申请", 8.5),
+    }
+    quals = {f.value: f.qualifier for f in extract_facts(text, "t.txt", 2023)}
+    assert quals[21000] == "approx"
+
+
+def test_table_rows_after_a_qizhong_row_and_totals_of_years() -> None:
+    text = (
+        "指标\t2023年\t2024年\n法律援助案件\t2,960\t3,105\n"
+        "其中：刑事\t1,204\t1,310\n民事\t1,700\t1,745\n\n"
+        "年份\t调解纠纷（件）\n2023年\t812\n2024年\t866\n合计\t1678\n"
+    )
+    facts = extract_facts(text, "t.txt", 2024)
+    assert {(f.breakdown, f.value, f.period) for f in facts if f.metric == "legal_aid.cases"} == {
+        ("total", 2960, 2023), ("total", 3105, 2024), ("criminal", 1204, 2023),
+        ("criminal", 1310, 2024), ("civil", 1700, 2023), ("civil", 1745, 2024),
+    }  # fmt: skip
+    assert sorted(f.value for f in facts if f.metric == "disputes.mediated") == [812, 866]
+
+
+def test_a_row_of_words_under_data_rows_opens_no_table() -> None:
+    text = (
+        "项目\t数量\t备注\n法律援助案件\t37\t\n矛盾纠纷排查\t每月开展一次\n"
+        "其中：农民工\t14\n残疾人\t3\n"
+    )
+    assert keys(text) == {
+        ("legal_aid.cases", "total", 37),
+        ("legal_aid.cases", "migrant_workers", 14),
+        ("legal_aid.cases", "disabled", 3),
+    }
+
+
+def test_space_table_with_a_spaced_total_label() -> None:
+    text = (
+        "附表\n  地区        调解纠纷（件） 法律援助案件（件）\n"
+        "  东区           1,200              310\n"
+        "  西区           1,050              280\n"
+        "  合  计         2,250              590\n"
+    )
+    assert keys(text) == {("disputes.mediated", "total", 2250), ("legal_aid.cases", "total", 590)}
+
+
+def test_table_pasted_one_cell_per_line_with_a_unit_column() -> None:
+    text = "附：主要数据\n项目\n数量\n单位\n调解矛盾纠纷\n215\n件\n人民调解员\n48\n名\n"
+    facts = extract_facts(text, "t.txt", 2021)
+    assert {(f.metric, f.value) for f in facts} == {
+        ("disputes.mediated", 215),
+        ("disputes.mediators", 48),
+    }
+    assert facts[0].evidence == "调解矛盾纠纷\n215\n件"

@@ -26,6 +26,7 @@ from warehouse.numbers import (
     NUMBER_CHARS,
     NUMBER_FIRST,
     PERCENT_WORDS,
+    QUALIFIER_WORDS,
     TENTHS_HINTS,
     fold_width,
     fold_years,
@@ -46,6 +47,7 @@ from warehouse.segment import (
     line_span,
     space_table_rows,
     table_rows,
+    unit_column_rows,
     value_rows,
 )
 
@@ -69,8 +71,10 @@ _INLINE_HEADING = re.compile(
 )
 _CHANGE_HEADER = re.compile(r"同比|增长|增幅|增减|变化|涨幅|降幅")
 _SIGNED_CELL = re.compile(
-    rf"^(增长|增加|上升|提高|下降|减少|降低)?([-−+]?)\s*({NUMBER})\s*(余|多)?\s*([^\d\s]{{0,2}})$"
+    rf"^(?:{QUALIFIER_WORDS})?(增长|增加|上升|提高|下降|减少|降低)?([-−+]?)\s*({NUMBER})\s*(余|多)?\s*"
+    rf"([^\d\s]{{0,2}})$"
 )
+_HAS_FIGURE = re.compile(r"[0-9０-９]")
 _DOWN_CELL = ("-", "−", "下降", "减少", "降低")
 # what a caption says after the subject of its table (法律援助案件类型分布如下表：)
 _CAPTION_TAIL = re.compile(
@@ -583,6 +587,7 @@ class _DocExtractor:
         self.anchors: list[_Anchor] = []  # the current sentence's headline facts, in order
         self.anchor_sentence = -1
         self.table_parent: tuple[tuple[str, ...], Metric] | None = None
+        self.table_sub = False  # the last table row was a part (其中…) of its parent row
         self.respective: dict[int, _Respective] = {}
         self.change_run: _ChangeRun | None = None
 
@@ -913,8 +918,11 @@ class _DocExtractor:
         parent = (
             self.table_parent if self.table_parent and row.headers == self.table_parent[0] else None
         )
-        sub = _SUBITEM_LABEL.match(label)
+        sub = bool(_SUBITEM_LABEL.match(label)) or bool(  # 其中：刑事, then 民事
+            parent and self.table_sub and _breakdown(parent[1], _plain(label)) not in (None, TOTAL)
+        )
         inherited = parent[1] if parent and sub else None
+        self.table_sub = sub
         for i, cell in enumerate(row.cells[1:], start=1):
             fact = self.table_cell(row, i, cell, inherited)
             if fact is not None:
@@ -935,7 +943,7 @@ class _DocExtractor:
         scale = _MULTIPLIER.get(unit_word[:1], 1) if len(unit_word) > 1 else 1  # （万件）
         unit_word = unit_word[1:] if scale > 1 else unit_word
         value = sign * _number(m.group(3), scale)
-        qual = "at_least" if m.group(4) else "exact"
+        qual = qualifier(cell.text[: m.start(1) if m.group(1) else m.start(2)], m.group(4) or "")
         name = _LABEL_UNIT.sub("", label).strip()
         period = row.periods[i]
         if _TARGET_HEADER.search(row.headers[i]) or (period and self.year and period > self.year):
@@ -960,7 +968,8 @@ class _DocExtractor:
                     inherited.code, sub_breakdown, value, unit, qual, period, start, cell.end
                 )
         # a sub-row may name a metric of its own (其中：调解成功 under 调解矛盾纠纷)
-        choice = self.table_metric(name, row.caption, unit_word)
+        remarks = "，".join(c.text for c in row.cells[1:] if not _SIGNED_CELL.match(c.text))
+        choice = self.table_metric(name, f"{row.caption}，{remarks}", unit_word)
         if choice is None:
             return self.caption_cell(row, name, unit_word, value, qual, period, cell)
         if choice[0] is inherited:
@@ -1017,6 +1026,11 @@ class _DocExtractor:
 
 def _clean_subject(raw: str, catalog: Catalog) -> str:
     raw = raw.replace("**", "").strip()  # Markdown emphasis: **收到…5,216件**，同比增长**12.8%**
+    if "\t" in raw or "|" in raw:  # a table row's 备注 cell: the subject is the row's label
+        raw = next(
+            (c for c in re.split(r"[\t|]", raw) if c.strip() and not _HAS_FIGURE.search(c)), ""
+        )
+        raw = _LABEL_UNIT.sub("", raw).strip()
     plain = re.sub(rf"{NUMBER}\s*(?:余|多)?\s*(?:[%％]|[^\s，,；;。]{{0,2}}?)$", "", raw)
     plain = plain.split("分别", 1)[0]
     plain = catalog.change.subject_comparison.sub("", plain).rsplit("的", 1)[-1]
@@ -1041,6 +1055,7 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
     plans = _merge(_plan_regions(text, ex.catalog, year))
     plan_starts = [start for start, _ in plans]
     rows = table_rows(text, include_yearless=True) + cell_line_rows(text) + value_rows(text)
+    rows += unit_column_rows(text)
     if "年" in text or "  " in text:  # a space table has a header of years or of names
         rows += space_table_rows(text)
     rows.sort(key=lambda r: r.start)
@@ -1050,7 +1065,7 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
             found = ex.table_facts(row)
             facts.extend(found)
             if found or not row.yearless:
-                covered.append((row.start, row.end))
+                covered.extend(_table_spans(row))
         elif not row.yearless:
             covered.append((row.start, row.end))
     regions = _merge(plans + covered)
@@ -1065,6 +1080,16 @@ def extract_facts(text: str, doc: str, report_year: int | None) -> list[Fact]:
         prev_end = m.end()
     facts.sort(key=lambda f: (f.start, f.end, f.metric, f.breakdown))
     return [f for f in facts if plausible(f)]
+
+
+def _table_spans(row: TableRow) -> list[tuple[int, int]]:
+    """What the table reading of `row` accounts for: the whole row, but for cells of words
+    (a 备注 cell: 同比增长43.6%, 其中农民工案件612件), which are read as prose."""
+    spans = [(row.start, row.cells[1].start if len(row.cells) > 1 else row.end)]
+    for cell in row.cells[1:]:
+        if _SIGNED_CELL.match(cell.text) or not _HAS_FIGURE.search(cell.text):
+            spans.append((cell.start, cell.end))
+    return spans
 
 
 def plausible(fact: Fact) -> bool:

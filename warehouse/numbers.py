@@ -70,10 +70,9 @@ _MULTIPLIERS = {"千万": 1e7, "百万": 1e6, "万": 1e4, "亿": 1e8, "千": 1e3
 _ARABIC_SPLIT = re.compile(r"^([0-9.]+)\s*(千万|百万|万|亿|千|百)?$")
 _STRIP = re.compile(r"[,\s\u00a0余多]")
 
-QUALIFIER_BEFORE = re.compile(
-    r"(超过|逾|多达|不少于|不低于|至少|将近|接近|不足|不到|不超过|大约|约|近)"
-    r"(?:[共计达有为]|达到)?$"
-)
+QUALIFIER_WORDS = "超过|逾|多达|不少于|不低于|至少|将近|接近|不足|不到|不超过|大约|约|近"
+"""Words before a number that qualify it (an alternation body)."""
+QUALIFIER_BEFORE = re.compile(rf"({QUALIFIER_WORDS})(?:[共计达有为]|达到)?$")
 QUALIFIER_AFTER = re.compile(r"^[ \u00a0]?(以上|多|余|左右|以下|以内)")
 _BEFORE_CODES = {
     "超过": "at_least",

@@ -30,7 +30,9 @@ _HEADING = re.compile(
     rf"^[ \t\u3000]*(?:(?P<l1>[{_CN}]+[、.．])|(?P<l2>[（(][{_CN}]+[)）])"
     rf"|(?P<l0>第[{_CN}]+(?:部分|章))|(?P<l3>\d{{1,2}}[、.．](?!\d)))"
 )
-APPENDIX = re.compile(r"附(?:件|表|录)?\s*[0-9一二三四五六七八九十]*\s*[：:、.．]")
+APPENDIX = re.compile(
+    r"附(?:件|表|录)?\s*[0-9一二三四五六七八九十]*\s*[：:、.．]|附[件表录]\s*[0-9]*\s*$"
+)
 """An appendix line opens (附：主要数据, 附件1：…, 附表): what follows is not the body."""
 _YEAR_CELL = re.compile(r"^((?:19|20)\d{2})\s*年?度?$")
 _PIPE_RULE = re.compile(r"^[\s|:：\-—–]+$")
@@ -225,8 +227,18 @@ def _is_year_table(header: list[Cell], cells: list[Cell]) -> bool:
     return any(_year(h) is not None for h in header[1:]) or _year(cells[0]) is not None
 
 
+_SERIAL_HEADS = ("序号", "编号", "序")
+_SERIAL = re.compile(r"^[0-9０-９]{1,2}[.、．]?$")
 _HEADER_CELL = re.compile(r"^[^\d０-９，,。；;：:！？]{1,12}$")
 _NUMERIC_CELL = re.compile(r"[0-9０-９]")
+
+
+_HEADER_FIRST = re.compile(r"^(?:项目|指标|类别|类型|名称|内容|年份|年度|地区|区域|单位|部门|事项)")
+
+
+def _opens_table(cells: list[Cell]) -> bool:
+    """A row of words that reads as a new table's header: 项目 | 数量, or columns of years."""
+    return bool(_HEADER_FIRST.match(cells[0].text)) or any(_year(c) is not None for c in cells)
 
 
 def _is_header(cells: list[Cell]) -> bool:
@@ -269,26 +281,37 @@ def table_rows(text: str, include_yearless: bool = False) -> list[TableRow]:
         return []
     rows: list[TableRow] = []
     header: list[Cell] | None = None
-    caption = ""
+    caption, serial = "", False
+    read = by_year = False  # the table has data rows; its rows are years
     pos = 0
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
         if "\t" not in line and "|" not in line:
-            header = None
+            header, serial = None, False
             caption = line.strip() or caption
             continue
         if _PIPE_RULE.match(line):
             continue
         cells = _cells(text, start, end)
+        if cells and cells[0].text in _SERIAL_HEADS:
+            serial, cells = True, cells[1:]  # a column of row numbers: 序号 | 指标 | …
+        elif serial and cells and _SERIAL.match(cells[0].text):
+            cells = cells[1:]
         if len(cells) < 2:
             continue
-        if header is None or _is_header(cells):
-            header = cells  # a row of words or years opens a table, even right after another
+        if header is None or (_is_header(cells) and (not read or _opens_table(cells))):
+            # a row of words or years opens a table, even right after another; under data
+            # rows, only one that reads as a header does (not 矛盾纠纷排查 | 每月开展一次)
+            header, read, by_year = cells, False, False
+        elif by_year and TOTAL_ROW.match(cells[0].text):
+            continue  # the 合计 under a row per year adds the years up
         elif _is_year_table(header, cells):
             rows.append(_row(cells, header, caption, start, end))
+            read, by_year = True, _year(cells[0]) is not None
         elif include_yearless and _is_yearless_row(header, cells):
             rows.append(_yearless_row(cells, header, caption, start, end))
+            read = True
     return rows
 
 
@@ -297,11 +320,16 @@ _SPACE_HEADER = re.compile(
     re.M,
 )
 # column names set apart by runs of spaces: 地区    调解组织(个)    调解纠纷(件)
+# (one space is enough after a name ending in its unit: 调解纠纷（件） 调解成功率（%）)
 _SPACE_NAMES_HEADER = re.compile(
-    r"^[ \u3000]*[^\s\d|]{1,12}(?:[ \u3000\u00a0]{2,}[^\s\d|]{1,12}){2,}[ \u3000\u00a0]*$", re.M
+    r"^[ \u3000]*[^\s\d|]{1,12}"
+    r"(?:(?:[ \u3000\u00a0]{2,}|(?<=[）)])[ \u3000\u00a0])[^\s\d|]{1,12}){2,}[ \u3000\u00a0]*$",
+    re.M,
 )
+# a total row's label; a PDF table spaces its characters out (合  计, 全  省)
 TOTAL_ROW = re.compile(
-    r"^(?:全[省市区县州盟旗镇乡]|全部|本[省市区县])?(?:合计|总计|汇总)$|^全[省市区县州盟旗镇乡]$"
+    r"^(?:全[省市区县州盟旗镇乡]|全部|本[省市区县])?(?:合\s*计|总\s*计|汇\s*总)$"
+    r"|^全\s*[省市区县州盟旗镇乡]$"
 )
 _INNER_GAP = re.compile(r"[ \u3000\u00a0]+\S")
 _SPACE_CELL = re.compile(r"[^ \u3000\u00a0]+")
@@ -309,10 +337,18 @@ _NUMBER_CELL = re.compile(r"^[-−+]?[0-9０-９][0-9０-９,，.．]*[%％]?$")
 
 
 def _space_cells(text: str, start: int, end: int) -> list[Cell]:
-    return [
+    cells = [
         Cell(start + m.start(), start + m.end(), m.group())
         for m in _SPACE_CELL.finditer(text[start:end])
     ]
+    if (
+        len(cells) > 2
+        and len(cells[0].text) == len(cells[1].text) == 1
+        and TOTAL_ROW.match(text[cells[0].start : cells[1].end])
+    ):  # 全  省 is one cell
+        label = Cell(cells[0].start, cells[1].end, text[cells[0].start : cells[1].end])
+        cells = [label, *cells[2:]]
+    return cells
 
 
 def _space_headers(text: str) -> Iterator[re.Match[str]]:
@@ -409,6 +445,40 @@ def cell_line_rows(text: str) -> list[TableRow]:
             rows.append(_row(cells, header, caption, cells[0].start, cells[-1].end))
             i += columns + 1
     return rows
+
+
+_UNIT_HEADER = ("项目", "数量", "单位")
+_UNIT_CELL = re.compile(r"^[^\d\s，,。；;：:]{1,3}$")
+_UNIT_ROW_LABEL = re.compile(r"^[^\d０-９，,。；;！？]{1,24}$")  # 其中：农民工讨薪 too
+
+
+def unit_column_rows(text: str) -> list[TableRow]:
+    """Rows of a table pasted one cell per line whose columns are 项目 / 数量 / 单位: each row
+    is a label, a number and its counter word (受理矛盾纠纷 / 186 / 件), read as label and
+    value (186件)."""
+    if "\n单位\n" not in text:
+        return []
+    lines, rows = _stripped_lines(text), []
+    for i in range(len(lines) - 2):
+        if tuple(c.text[:2] for c in lines[i : i + 3]) != _UNIT_HEADER:
+            continue
+        header, caption = lines[i : i + 2], lines[i - 1].text if i else ""
+        at = i + 3
+        while _is_unit_row(lines[at : at + 3]):
+            label, number, unit = lines[at : at + 3]
+            value = Cell(number.start, unit.end, number.text + unit.text)
+            rows.append(_yearless_row([label, value], header, caption, label.start, unit.end))
+            at += 3
+    return rows
+
+
+def _is_unit_row(cells: list[Cell]) -> bool:
+    return (
+        len(cells) == 3
+        and bool(_UNIT_ROW_LABEL.match(cells[0].text))
+        and bool(_VALUE_LINE.match(fold_width(cells[1].text)))
+        and bool(_UNIT_CELL.match(cells[2].text))
+    )
 
 
 def _is_cell_line_row(cells: list[Cell], columns: int) -> bool:
