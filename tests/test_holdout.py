@@ -1,11 +1,11 @@
 """The blind holdouts: reports written before the extractor was tuned on them.
 
-tests/holdout (12 reports) and holdout2 to holdout9 (14, 12, 12, 12, 12, 10, 8, 6): other
-provinces, levels and years than the seeds, less canonical wording, Chinese and full-width
-numbers, tables with and without year columns, GBK, GB18030, UTF-16 and Big5 (traditional
-characters) files, saved web pages, Markdown, text converted from PDF, dense prose and
-seed-style portal headers, masked names, half-width punctuation, multi-year summaries and
-rare levels (地区, 林区, 特区, 旗, 乡).
+tests/holdout and holdout2 to holdout17: other provinces, levels and years than the seeds,
+less canonical wording, Chinese and full-width numbers, tables of every layout (year columns,
+rows per year or region, merged web headers, one cell per line, 序号 and 备注 columns,
+indicator lines), GBK, GB18030, UTF-16 and Big5 files, saved web pages and WeChat copies,
+Markdown, text converted from PDF, dense prose and grassroots reports, departments, masked
+names, multi-year summaries, rare levels, and sets built of traps (precision).
 Each set's BASELINE.md keeps its blind measurement; NOTES.md the annotation calls.
 """
 
@@ -28,7 +28,7 @@ HOLDOUTS = sorted(p.name for p in Path(__file__).parent.glob("holdout*") if p.is
 
 
 def test_every_holdout_set_is_found() -> None:
-    assert len(HOLDOUTS) >= 9, HOLDOUTS
+    assert len(HOLDOUTS) >= 16, HOLDOUTS
 
 
 @pytest.fixture(scope="module", params=HOLDOUTS)
