@@ -901,3 +901,21 @@ def test_table_pasted_one_cell_per_line_with_a_unit_column() -> None:
         ("disputes.mediators", 48),
     }
     assert facts[0].evidence == "调解矛盾纠纷\n215\n件"
+
+
+def test_parts_in_parentheses_after_their_total_and_vague_tens() -> None:
+    text = "全镇共有人民调解组织21个（镇调委会1个、村（社区）调委会20个），人民调解员88名。"
+    assert keys(text) == {("disputes.orgs", "total", 21), ("disputes.mediators", "total", 88)}
+    assert keys("行政诉讼案件52件（2015年为61件）。", 2016) == {
+        ("admin_litigation.cases", "total", 52),
+        ("admin_litigation.cases", "total", 61),
+    }
+    assert keys("驻村工作队协助化解纠纷数十件。") == set()
+
+
+def test_a_change_in_tenths() -> None:
+    facts = extract_facts("法律援助案件137件，同比增长近两成。", "t.txt", 2021)
+    assert [(f.metric, f.value, f.qualifier) for f in facts] == [
+        ("legal_aid.cases", 137, "exact"),
+        ("stated_change", 20, "at_most"),
+    ]

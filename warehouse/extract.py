@@ -117,7 +117,7 @@ def _spot_pattern(catalog: Catalog, words: bool = False) -> re.Pattern[str]:
     """
     counters = "|".join(re.escape(c) for c in catalog.counters)
     ahead = rf"[{NUMBER_CHARS}余多]*(?:{counters})" + (
-        "|分之|(?<=[一二三四五六七八九])成" if words else ""
+        "|分之|(?<=[一两二三四五六七八九])成" if words else ""
     )
     return re.compile(rf"[{NUMBER_FIRST}](?={ahead})")
 
@@ -461,12 +461,18 @@ def _label_colon(text: str, ns: int) -> int:
 
 
 def _opened(text: str, ctx: _Context) -> int:
-    """Where the parenthesis holding the number opens within its window, else -1."""
-    if "（" not in ctx.window and "(" not in ctx.window:
+    """Where the parenthesis holding the number opens in its sentence, else -1."""
+    if "（" not in ctx.sentence_left and "(" not in ctx.sentence_left:
         return -1
-    start = max(text.rfind(p, ctx.window_start, ctx.ns) for p in "（(")
-    closed = max(text.rfind(p, max(start, 0), ctx.ns) for p in "）)")
-    return start if start >= 0 and closed < 0 else -1
+    depth = 0  # 村（社区）调委会14个 sits in the parenthesis that opened before 乡调委会1个、
+    for pos in range(ctx.ns - 1, max(ctx.sent_start, ctx.ns - _CLAUSE_LIMIT) - 1, -1):
+        if text[pos] in "）)":
+            depth += 1
+        elif text[pos] in "（(":
+            if depth == 0:
+                return pos
+            depth -= 1
+    return -1
 
 
 def _list_context(ctx: _Context, subject: str) -> _Context:
@@ -819,6 +825,14 @@ class _DocExtractor:
         opened = _opened(self.text, ctx)
         if opened >= 0 and self.catalog.subitem_marker.match(self.text, opened + 1, ctx.ns):
             return part  # （其中调解成功6711件） after the cases mediated is an outcome of its own
+        if (
+            opened >= 0
+            and anchor
+            and anchor.metric == choice.metric.code
+            and anchor.end == opened
+            and "年" not in self.text[opened : ctx.ns]  # （2015年为61件） is another year's
+        ):
+            return True  # 调解组织15个（乡调委会1个、村调委会14个）: the parts of the total
         if anchor is None or not part:
             return False
         between = _after_semicolon(self.text[anchor.end : ctx.ns])

@@ -51,10 +51,10 @@ NUMBER = rf"(?:{ARABIC}(?:[ \u00a0]?{MULTIPLIER})?|{CHINESE})"
 
 PERCENT_WORDS = (
     rf"百分之(?:{ARABIC}|[{CN_DIGITS}十百]+(?:点[{CN_DIGITS}]+)?)"
-    r"|[一二三四五六七八九]成(?=以上|左右|多|[，,；;。）)\n]|$)"
+    r"|[一两二三四五六七八九]成(?=以上|左右|多|[，,；;。）)\n]|$)"
 )
 """A percentage written out: 百分之九十八点五, 百分之百, 百分之95, 九成 (90)."""
-TENTHS_HINTS = ("九成", "八成", "七成", "六成", "五成")
+TENTHS_HINTS = ("九成", "八成", "七成", "六成", "五成", "四成", "三成", "两成")
 """Cheap substring tests for a text that may write a percentage in tenths (九成以上)."""
 
 NUMBER_FIRST = f"0-9０-９{CN_DIGITS}十百千万"
