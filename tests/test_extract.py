@@ -919,3 +919,27 @@ def test_a_change_in_tenths() -> None:
         ("legal_aid.cases", 137, "exact"),
         ("stated_change", 20, "at_most"),
     ]
+
+
+def test_years_of_a_summary_levels_from_to_and_sequential_changes() -> None:
+    text = (
+        "近年来全县法律援助案件稳步增长，2019年办理法律援助案件1,120件，2020年办理1,236件。"
+        "全县行政应诉案件从2016年的88件下降到2020年的61件。五年累计办理法律援助案件5,600件。"
+        "四季度纠纷数量环比增长6.2%。"
+    )
+    facts = extract_facts(text, "t.txt", 2020)
+    assert [(f.metric, f.value, f.period) for f in facts] == [
+        ("legal_aid.cases", 1120, 2019),
+        ("legal_aid.cases", 1236, 2020),
+        ("admin_litigation.cases", 88, 2016),
+        ("admin_litigation.cases", 61, 2020),
+    ]
+
+
+def test_migrant_workers_called_outside_workers_and_exam_takers() -> None:
+    assert keys("法律援助中心受理外来务工人员讨薪案件213宗。") == {
+        ("legal_aid.cases", "migrant_workers", 213)
+    }
+    assert ("enforcement.exam_takers", "total", 2317) in keys(
+        "组织全市行政执法资格考试，2317人参加考试，2106人通过考试。"
+    )

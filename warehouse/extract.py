@@ -645,8 +645,8 @@ class _DocExtractor:
         window, sentence = _plain(ctx.window), _plain(ctx.sentence_left)
         if cat.plan_clause.search(window) or cat.plan_sentence.search(sentence):
             return True
-        if per_year:
-            return False
+        if per_year or (_YEAR.search(window) and not cat.cumulative.search(window)):
+            return False  # 近年来…，2018年全省办理法律援助案件41260件: that year's figure
         if cat.cumulative.search(sentence):
             return True
         if cat.cumulative_weak.search(window) and not cat.annual.search(sentence):
@@ -678,6 +678,8 @@ class _DocExtractor:
         qual = qualifier(text[max(0, ns - 6) : ns], inner, text[m.end() : ce])
         value = _number(num, _MULTIPLIER.get(mult, 1))
         if ctr in _PERCENT:
+            if "环比" in ctx.window[-8:]:
+                return []  # a change over the last quarter or month: no year-over-year change
             change = self.change(ctx, value, qual)
             if change is not None:
                 return [] if self.skipped(ctx) else [change]
@@ -735,7 +737,9 @@ class _DocExtractor:
                 start = self.bounds.start(self.bounds.clause, open_at, _CLAUSE_LIMIT)
                 window = self.text[start:open_at] + ctx.window[1:]
                 return replace(ctx, window_start=start, window=window)
-        if "由" in ctx.window and (m := self.catalog.rise_from.search(ctx.window)):
+        if ("由" in ctx.window or "从" in ctx.window) and (
+            m := self.catalog.rise_from.search(ctx.window)
+        ):
             return replace(ctx, window=ctx.window[: m.start()])
         if ctx.window.endswith(("）", ")")):  # 法律援助案件（含刑事、民事）3715件
             open_at = max(ctx.window.rfind("（"), ctx.window.rfind("("))
