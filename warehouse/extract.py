@@ -27,9 +27,9 @@ from warehouse.numbers import (
     NUMBER_FIRST,
     PERCENT_WORDS,
     QUALIFIER_WORDS,
-    TENTHS_HINTS,
     fold_width,
     fold_years,
+    has_tenths,
     parse_number,
     qualifier,
 )
@@ -130,7 +130,7 @@ _SPOT_WORDS = _spot_pattern(load_catalog(), words=True)
 
 def _candidates(text: str) -> Iterator[re.Match[str]]:
     """The matches of the candidate pattern in `text`, as `finditer` gives them."""
-    words = "百分之" in text or any(hint in text for hint in TENTHS_HINTS)
+    words = "百分之" in text or has_tenths(text)
     pattern, spot = (_CANDIDATE_WORDS, _SPOT_WORDS) if words else (_CANDIDATE, _SPOT)
     pos = 0
     while hit := spot.search(text, pos):

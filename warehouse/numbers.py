@@ -54,8 +54,21 @@ PERCENT_WORDS = (
     r"|[一两二三四五六七八九]成(?=以上|左右|多|[，,；;。）)\n]|$)"
 )
 """A percentage written out: 百分之九十八点五, 百分之百, 百分之95, 九成 (90)."""
-TENTHS_HINTS = ("九成", "八成", "七成", "六成", "五成", "四成", "三成", "两成")
-"""Cheap substring tests for a text that may write a percentage in tenths (九成以上)."""
+_TENTHS_DIGITS = frozenset("一两二三四五六七八九")
+
+
+def has_tenths(text: str) -> bool:
+    """Whether `text` may write a percentage in tenths (九成以上): a digit before some 成.
+
+    One character search at a time: 成 is frequent (完成, 形成), 九成 rare, and a search
+    for eight two-character words would cost a third of the bare number scan."""
+    at = text.find("成", 1)
+    while at > 0:
+        if text[at - 1] in _TENTHS_DIGITS:
+            return True
+        at = text.find("成", at + 1)
+    return False
+
 
 NUMBER_FIRST = f"0-9０-９{CN_DIGITS}十百千万"
 """Every character a NUMBER or PERCENT_WORDS can begin with (a character-class body)."""
