@@ -259,7 +259,8 @@ def parse_catalog(data: bytes) -> Catalog:
     metrics = {code: _metric(code, m) for code, m in raw["metrics"].items()}
     counters = tuple(sorted(raw["counters"], key=len, reverse=True))
     for metric in metrics.values():
-        if missing := set(metric.counters) - set(counters):
+        words = set(metric.counters).union(*(r.counters for r in metric.rules))
+        if missing := words - set(counters):
             raise ValueError(f"{metric.code}: counter words not spotted: {sorted(missing)}")
     plan = raw["plan"]
     return Catalog(

@@ -207,6 +207,7 @@ class _Choice:
     start: int
     end: int
     rank: tuple[int, int, int, int]
+    unit: str  # what the counter word counts for the rule that named the metric
     period: int | None = None  # when the text pairs the number with a year of its own
 
 
@@ -513,7 +514,8 @@ def _rank_rule(rule: Rule, ctx: _Context, ctr: str) -> _Choice | None:
             return None
         context_distance = len(scope) - cm.end()
     metric = load_catalog().metrics[rule.metric]
-    return _Choice(metric, TOTAL, start, end, (rule.priority, -distance, -context_distance, length))
+    rank = (rule.priority, -distance, -context_distance, length)
+    return _Choice(metric, TOTAL, start, end, rank, rule.counters[ctr])
 
 
 def _breakdown(metric: Metric, text: str) -> str | None:
@@ -556,7 +558,10 @@ def _direct(catalog: Catalog, ctx: _Context, ctr: str) -> _Choice | None:
 
 
 def _topic(catalog: Catalog, ctx: _Context, ctr: str, text: str) -> _Choice | None:
-    if not catalog.subjectless.match(_BULLET.sub("", ctx.window)):  # - 依法**受理
+    window = ctx.window.strip()
+    if "*" in window or window[:1] in "-•·":  # - 依法**受理: list and emphasis marks
+        window = _BULLET.sub("", window)
+    if not catalog.subjectless.match(window):
         return None
     best: tuple[int, Metric] | None = None
     for metric in catalog.metrics.values():
@@ -571,7 +576,7 @@ def _topic(catalog: Catalog, ctx: _Context, ctr: str, text: str) -> _Choice | No
     start = left_bound(text, ctx.sent_start + end, CLAUSE_ENDS, _CLAUSE_LIMIT)
     start = max(start, ctx.sent_start)
     breakdown = _breakdown(metric, _plain(ctx.sentence_left)) or TOTAL
-    return _Choice(metric, breakdown, start, ctx.ce, (0, 0, 0, 0))
+    return _Choice(metric, breakdown, start, ctx.ce, (0, 0, 0, 0), metric.counters[ctr])
 
 
 @lru_cache(maxsize=4096)
@@ -763,7 +768,7 @@ class _DocExtractor:
             choice.metric.code,
             choice.breakdown,
             value,
-            choice.metric.counters[ctr],
+            choice.unit,
             qual,
             period,
             choice.start,
@@ -819,7 +824,7 @@ class _DocExtractor:
         breakdown = _breakdown(metric, _plain(listed.item))
         if breakdown is None or breakdown == TOTAL:
             return None
-        return _Choice(metric, breakdown, listed.start, ctx.ce, (0, 0, 0, 0))
+        return _Choice(metric, breakdown, listed.start, ctx.ce, (0, 0, 0, 0), metric.counters[ctr])
 
     def is_subitem(self, choice: _Choice, ctx: _Context) -> bool:
         """A part of the sentence's headline figure (其中…, 含…) rather than a headline,
