@@ -36,6 +36,7 @@ from warehouse.numbers import (
 from warehouse.segment import (
     APPENDIX,
     CLAUSE_ENDS,
+    HAS_DIGIT,
     SPACE,
     TOTAL_ROW,
     Bounds,
@@ -74,7 +75,6 @@ _SIGNED_CELL = re.compile(
     rf"^(?:{QUALIFIER_WORDS})?(增长|增加|上升|提高|下降|减少|降低)?([-−+]?)\s*({NUMBER})\s*(余|多)?\s*"
     rf"([^\d\s]{{0,2}})$"
 )
-_HAS_FIGURE = re.compile(r"[0-9０-９]")
 _DOWN_CELL = ("-", "−", "下降", "减少", "降低")
 # what a caption says after the subject of its table (法律援助案件类型分布如下表：)
 _CAPTION_TAIL = re.compile(
@@ -946,8 +946,10 @@ class _DocExtractor:
         )
         inherited = parent[1] if parent and sub else None
         self.table_sub = sub
+        remarks = "，".join(c.text for c in row.cells[1:] if not _SIGNED_CELL.match(c.text))
+        context = f"{row.caption}，{remarks}"  # what names the table and the row's words
         for i, cell in enumerate(row.cells[1:], start=1):
-            fact = self.table_cell(row, i, cell, inherited)
+            fact = self.table_cell(row, i, cell, context, inherited)
             if fact is not None:
                 facts.append(fact)
                 if not sub and fact.metric != STATED_CHANGE:
@@ -955,8 +957,9 @@ class _DocExtractor:
         return facts
 
     def table_cell(
-        self, row: TableRow, i: int, cell: Cell, inherited: Metric | None = None
+        self, row: TableRow, i: int, cell: Cell, context: str, inherited: Metric | None = None
     ) -> Fact | None:
+        """The fact of one cell; `context` is the caption and the row's words (备注 cells)."""
         m = _SIGNED_CELL.match(cell.text)
         if m is None:
             return None
@@ -991,8 +994,7 @@ class _DocExtractor:
                     inherited.code, sub_breakdown, value, unit, qual, period, start, cell.end
                 )
         # a sub-row may name a metric of its own (其中：调解成功 under 调解矛盾纠纷)
-        remarks = "，".join(c.text for c in row.cells[1:] if not _SIGNED_CELL.match(c.text))
-        choice = self.table_metric(name, f"{row.caption}，{remarks}", unit_word)
+        choice = self.table_metric(name, context, unit_word)
         if choice is None:
             return self.caption_cell(row, name, unit_word, value, qual, period, cell)
         if choice[0] is inherited:
@@ -1051,7 +1053,7 @@ def _clean_subject(raw: str, catalog: Catalog) -> str:
     raw = raw.replace("**", "").strip()  # Markdown emphasis: **收到…5,216件**，同比增长**12.8%**
     if "\t" in raw or "|" in raw:  # a table row's 备注 cell: the subject is the row's label
         raw = next(
-            (c for c in re.split(r"[\t|]", raw) if c.strip() and not _HAS_FIGURE.search(c)), ""
+            (c for c in re.split(r"[\t|]", raw) if c.strip() and not HAS_DIGIT.search(c)), ""
         )
         raw = _LABEL_UNIT.sub("", raw).strip()
     plain = re.sub(rf"{NUMBER}\s*(?:余|多)?\s*(?:[%％]|[^\s，,；;。]{{0,2}}?)$", "", raw)
@@ -1110,7 +1112,7 @@ def _table_spans(row: TableRow) -> list[tuple[int, int]]:
     (a 备注 cell: 同比增长43.6%, 其中农民工案件612件), which are read as prose."""
     spans = [(row.start, row.cells[1].start if len(row.cells) > 1 else row.end)]
     for cell in row.cells[1:]:
-        if _SIGNED_CELL.match(cell.text) or not _HAS_FIGURE.search(cell.text):
+        if _SIGNED_CELL.match(cell.text) or not HAS_DIGIT.search(cell.text):
             spans.append((cell.start, cell.end))
     return spans
 

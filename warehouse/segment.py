@@ -230,7 +230,8 @@ def _is_year_table(header: list[Cell], cells: list[Cell]) -> bool:
 _SERIAL_HEADS = ("序号", "编号", "序")
 _SERIAL = re.compile(r"^[0-9０-９]{1,2}[.、．]?$")
 _HEADER_CELL = re.compile(r"^[^\d０-９，,。；;：:！？]{1,12}$")
-_NUMERIC_CELL = re.compile(r"[0-9０-９]")
+HAS_DIGIT = re.compile(r"[0-9０-９]")
+"""A cell (or any text) with a digit in it."""
 
 
 _HEADER_FIRST = re.compile(r"^(?:项目|指标|类别|类型|名称|内容|年份|年度|地区|区域|单位|部门|事项)")
@@ -251,8 +252,8 @@ def _is_yearless_row(header: list[Cell], cells: list[Cell]) -> bool:
         len(header) >= 2
         and len(cells) >= 2
         and all(_HEADER_CELL.match(h.text) for h in header)
-        and not _NUMERIC_CELL.search(cells[0].text)
-        and any(_NUMERIC_CELL.search(c.text) for c in cells[1:])
+        and not HAS_DIGIT.search(cells[0].text)
+        and any(HAS_DIGIT.search(c.text) for c in cells[1:])
     )
 
 
@@ -441,7 +442,8 @@ def cell_line_rows(text: str) -> list[TableRow]:
             continue
         caption = next((c.text for c in reversed(lines[:header_start]) if c.text), "")
         i = words - 1
-        while (cells := lines[i : i + 1 + columns]) and _is_cell_line_row(cells, columns):
+        value_lines = (_VALUE_LINE,) * columns
+        while _is_line_row(cells := lines[i : i + 1 + columns], _HEADER_CELL, value_lines):
             rows.append(_row(cells, header, caption, cells[0].start, cells[-1].end))
             i += columns + 1
     return rows
@@ -464,7 +466,7 @@ def unit_column_rows(text: str) -> list[TableRow]:
             continue
         header, caption = lines[i : i + 2], lines[i - 1].text if i else ""
         at = i + 3
-        while _is_unit_row(lines[at : at + 3]):
+        while _is_line_row(lines[at : at + 3], _UNIT_ROW_LABEL, (_VALUE_LINE, _UNIT_CELL)):
             label, number, unit = lines[at : at + 3]
             value = Cell(number.start, unit.end, number.text + unit.text)
             rows.append(_yearless_row([label, value], header, caption, label.start, unit.end))
@@ -472,35 +474,27 @@ def unit_column_rows(text: str) -> list[TableRow]:
     return rows
 
 
-def _is_unit_row(cells: list[Cell]) -> bool:
+def _is_line_row(
+    cells: list[Cell], label: re.Pattern[str], values: tuple[re.Pattern[str], ...]
+) -> bool:
+    """A label line and one line per value pattern, in order."""
     return (
-        len(cells) == 3
-        and bool(_UNIT_ROW_LABEL.match(cells[0].text))
-        and bool(_VALUE_LINE.match(fold_width(cells[1].text)))
-        and bool(_UNIT_CELL.match(cells[2].text))
-    )
-
-
-def _is_cell_line_row(cells: list[Cell], columns: int) -> bool:
-    """A label line and `columns` value lines."""
-    return (
-        len(cells) == columns + 1
-        and bool(_HEADER_CELL.match(cells[0].text))
-        and all(_VALUE_LINE.match(fold_width(c.text)) for c in cells[1:])
+        len(cells) == len(values) + 1
+        and bool(label.match(cells[0].text))
+        and all(v.match(fold_width(c.text)) for v, c in zip(values, cells[1:], strict=True))
     )
 
 
 # 行政机关负责人出庭应诉率：目标值90%，完成值100%。 (a list of indicators in an appendix)
 _VALUE_TEXT = r"(?:[0-9][,，](?=[0-9]{3})|[^，,；;。\n])"  # a thousands comma ends no value
+_VALUE_HEAD = r"目标值|完成值|实际完成值?|实际值|计划值"
 _VALUE_ROW = re.compile(
     r"^[^\S\n]*(?:\d{1,2}[.、．]|[（(]\d{1,2}[)）])?[^\S\n]*(?P<label>[^：:\n，,。；;]{2,30})[：:]"
-    rf"(?P<values>(?:[^\S\n]*(?:目标值|完成值|实际完成值?|实际值|计划值)[：:]?[^\S\n]*"
+    rf"(?P<values>(?:[^\S\n]*(?:{_VALUE_HEAD})[：:]?[^\S\n]*"
     rf"{_VALUE_TEXT}{{1,16}}?[，,；;]?)+)[。；;]?[^\S\n]*$",
     re.M,
 )
-_VALUE_CELL = re.compile(
-    rf"(?P<head>目标值|完成值|实际完成值?|实际值|计划值)[：:]?[^\S\n]*(?P<value>{_VALUE_TEXT}+)"
-)
+_VALUE_CELL = re.compile(rf"(?P<head>{_VALUE_HEAD})[：:]?[^\S\n]*(?P<value>{_VALUE_TEXT}+)")
 
 
 def value_rows(text: str) -> list[TableRow]:
